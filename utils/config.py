@@ -8,13 +8,18 @@ both modes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
+import numbers
 import os
 import platform
 import random
+import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 # Quieten TensorFlow's C++ start-up log before anything imports TensorFlow.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -74,6 +79,20 @@ def epochs(full: int, quick: int) -> int:
     return size(full=full, quick=quick)
 
 
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Hide TensorFlow's C++ start-up messages (CUDA probing), which bypass Python's logging."""
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def seed_everything(seed: int = SEED) -> None:
     """Seed Python, NumPy and Keras/TensorFlow, and make TensorFlow ops deterministic.
 
@@ -123,23 +142,25 @@ def scratch_dir(name: str | None = None) -> Path:
     return path
 
 
-def setup(notebook: str, seed: int = SEED) -> dict:
+def setup(notebook: str, seed: int = SEED) -> None:
     """Prepare a notebook: seeds, deterministic ops, plot style, and a one-line report.
 
     Prints the TensorFlow and Keras versions, the device and the mode, and
     starts the clock that :func:`record_results` reads.
 
     Example:
-        >>> info = setup("00_tensorflow_basics")
+        >>> setup("00_tensorflow_basics")
         TensorFlow 2.21.0 | Keras 3.15.1 | CPU (2 cores) | full mode | seed 42
     """
-    import keras
-    import matplotlib.pyplot as plt
-    import tensorflow as tf
-
     if not isinstance(notebook, str) or not notebook:
         raise ValueError(f"setup needs the notebook's name, like '01_perceptron', got {notebook!r}")
-    seed_everything(seed)
+    with _quiet_native_stderr():
+        import keras
+        import matplotlib.pyplot as plt
+        import tensorflow as tf
+
+        seed_everything(seed)
+        device = device_name()
     plt.rcParams.update(
         {
             "figure.figsize": (6.4, 4.0),
@@ -152,19 +173,11 @@ def setup(notebook: str, seed: int = SEED) -> dict:
         }
     )
     _state.update(start=time.perf_counter(), notebook=notebook)
-    info = {
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "device": device_name(),
-        "mode": "quick" if quick_mode() else "full",
-        "seed": seed,
-    }
-    print(" | ".join([f"TensorFlow {info['tensorflow']}", f"Keras {info['keras']}", info["device"],
-                      f"{info['mode']} mode", f"seed {seed}"]))
-    return info
+    mode = "quick" if quick_mode() else "full"
+    print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | {device} | {mode} mode | seed {seed}")
 
 
-def record_results(metrics: dict) -> Path:
+def record_results(metrics: dict) -> None:
     """Save this run's headline metrics, minutes, device and versions for ``RESULTS.md``.
 
     Call it once at the end of a notebook, after :func:`setup`. The file goes to
@@ -184,7 +197,7 @@ def record_results(metrics: dict) -> Path:
         raise ValueError(f"metrics must be a non-empty dict of name -> number, got {metrics!r}")
     clean = {}
     for key, value in metrics.items():
-        if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, int | float):
+        if not isinstance(key, str) or isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
             raise ValueError(f"metric {key!r} must be a number with a text name, got {value!r}")
         clean[key] = float(value)
     record = {
@@ -201,4 +214,5 @@ def record_results(metrics: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{record['notebook']}.{record['mode']}.json"
     path.write_text(json.dumps(record, indent=2))
-    return path
+    shown = ", ".join(f"{k} = {v:.4g}" for k, v in clean.items())
+    print(f"Recorded for RESULTS.md ({record['mode']} mode, {record['minutes']:.1f} min): {shown}")
