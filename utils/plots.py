@@ -189,13 +189,13 @@ def plot_decision_boundary(model, x, y, ax=None, resolution=200, title=None):
     else:
         fig = ax.figure
     if scores.ndim == 1:
-        ax.contourf(g0, g1, scores.reshape(g0.shape), levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+        ax.contourf(g0, g1, scores.reshape(g0.shape), levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
         ax.contour(g0, g1, scores.reshape(g0.shape), levels=[0.5], colors="k", linewidths=1)
     else:
         ax.contourf(g0, g1, scores.argmax(axis=1).reshape(g0.shape), alpha=0.4, cmap="tab10",
                     levels=np.arange(scores.shape[1] + 1) - 0.5)
-    ax.scatter(x[:, 0], x[:, 1], c=y, cmap="RdBu_r" if scores.ndim == 1 else "tab10", s=12, edgecolors="k",
-               linewidths=0.3)
+    ax.scatter(x[:, 0], x[:, 1], c=y, cmap="bwr" if scores.ndim == 1 else "tab10", s=16, edgecolors="k",
+               linewidths=0.5)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     if title:
