@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-# Quieten TensorFlow's C++ start-up log before anything imports TensorFlow.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Quieten TensorFlow's C++ log before anything imports TensorFlow: it prints spurious lines (CUDA probing,
+# "NodeDef mentions attribute use_unbounded_threadpool") into notebooks; real errors still raise in Python.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 #: Where the course lives on GitHub. Change it for a fork with
 #: ``make fork REPO=you/your-fork`` (rewrites badges and setup cells too).
