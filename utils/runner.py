@@ -84,6 +84,12 @@ def results_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def describe_failure(exc: BaseException) -> str:
+    """One line for a failed notebook: the exception type and the last line of its message, if any."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[-1][:300]}" if lines else type(exc).__name__
+
+
 def run(names, quick: bool, store: bool) -> int:
     paths = notebook_paths(names)
     mode = "quick" if quick else "full"
@@ -97,7 +103,7 @@ def run(names, quick: bool, store: bool) -> int:
             minutes = execute(path, quick, store)
         except Exception as exc:  # report, then carry on with the next notebook
             failed.append(path.name)
-            print(f"FAILED ({type(exc).__name__}): {str(exc).strip().splitlines()[-1][:300]}")
+            print(f"FAILED: {describe_failure(exc)}")
             continue
         if not record.exists() or record.stat().st_mtime == before:
             failed.append(path.name)
