@@ -24,8 +24,9 @@ run: $(STAMP)  ## execute notebooks in full mode (NB=02 for one), write build/ a
 store: $(STAMP)  ## like run, and store the full-mode outputs in notebooks/ (maintainers)
 	$(BIN)/python -m utils.runner run --store $(NB)
 
-test: $(STAMP)  ## unit tests, structure checks and every notebook in quick mode (nbval)
-	QUICK=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks/$(NB)*.ipynb --nbval-lax \
+test: $(STAMP)  ## unit tests, structure checks, and every notebook in quick mode with its exercise solutions run (nbval)
+	$(BIN)/python -m utils.exercises $(NB)
+	QUICK=1 EXERCISES_STRICT=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests build/solved/$(NB)*.ipynb --nbval-lax \
 		--nbval-cell-timeout=900 -q -W ignore::DeprecationWarning
 
 lint: $(STAMP)  ## ruff on utils/, tests/ and the notebooks

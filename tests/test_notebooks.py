@@ -47,7 +47,7 @@ def test_anatomy(path):
     badge = f"https://colab.research.google.com/github/{REPO_SLUG}/blob/main/notebooks/{path.name}"
     assert badge in markdown[0], f"the title cell needs the Colab badge linking to {badge}"
     assert f'REPO_URL = "https://github.com/{REPO_SLUG}"' in code[0], "the first code cell is the setup cell"
-    assert f'utils.setup("{path.stem}")' in code[0]
+    assert f'utils.setup("{path.stem}", quick=QUICK)' in code[0]
     assert any(re.match(r"## .*Exercises", m) for m in markdown), "an '## Exercises' section is missing"
     assert sum(m.count("<details>") for m in markdown) >= 3, "exercises need solutions in <details> blocks"
     assert any("assert " in c and "utils.record_results(" in c for c in code), "a Checks cell is missing"

@@ -1,0 +1,3 @@
+from .solutions import main
+
+raise SystemExit(main())
