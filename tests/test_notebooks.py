@@ -85,3 +85,14 @@ def test_readme_lists_every_notebook_with_its_badge():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
         assert f"colab.research.google.com/github/{REPO_SLUG}/blob/main/notebooks/{path.name}" in readme
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, ROOT / "README.md"], ids=lambda p: p.stem)
+def test_links_and_mentions_point_at_notebooks_that_exist(path):
+    text = path.read_text(encoding="utf-8")
+    existing = {p.name for p in NOTEBOOKS}
+    linked = set(re.findall(r"\]\((?:notebooks/)?(\d\d_\w+\.ipynb)\)", text))
+    assert linked <= existing, f"links to notebooks that do not exist: {sorted(linked - existing)}"
+    numbers = {p.name[:2] for p in NOTEBOOKS}
+    mentioned = set(re.findall(r"\b[Nn]otebooks? (\d\d)\b(?! minutes)", text))
+    assert mentioned <= numbers, f"mentions notebooks that do not exist: {sorted(mentioned - numbers)}"
