@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
+import math
 import numbers
 import os
 import platform
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -33,6 +35,10 @@ REPO_URL = f"https://github.com/{REPO_SLUG}"
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 42
 _TRUE_WORDS = {"1", "true", "yes", "on"}
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+
+#: The oldest TensorFlow / Keras pair the course supports (Colab's runtime when this was written).
+MIN_VERSIONS = {"tensorflow": (2, 20), "keras": (3, 13)}
 
 _state = {"start": None, "notebook": None}
 
@@ -47,13 +53,56 @@ def quick_mode() -> bool:
     return os.environ.get("QUICK", "").strip().lower() in _TRUE_WORDS
 
 
-QUICK = quick_mode()
+def __getattr__(name: str):
+    # ``QUICK`` is computed on every access, so it always agrees with quick_mode() and the environment.
+    if name == "QUICK":
+        return quick_mode()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+def check_int(name: str, value, minimum: int = 1) -> int:
+    """Return ``value`` as an ``int`` if it is a whole number >= ``minimum``, else raise naming ``name``.
+
+    Python and NumPy integers are accepted; ``bool``, floats (even ``2.0``) and
+    strings raise ``TypeError``; a value below ``minimum`` raises ``ValueError``.
+
+    Example:
+        >>> check_int("epochs", np.int64(3))
+        3
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number (an int), got {type(value).__name__} {value!r}")
+    if value < minimum:
+        kind = "a positive whole number" if minimum == 1 else f"a whole number >= {minimum}"
+        raise ValueError(f"{name} must be {kind}, got {value!r}")
     return int(value)
+
+
+def check_positive_int(name: str, value) -> int:
+    """:func:`check_int` with ``minimum=1``: the one check for sizes, counts and epochs."""
+    return check_int(name, value, minimum=1)
+
+
+def check_bool(name: str, value) -> bool:
+    """Return ``value`` if it is a ``bool`` (or NumPy bool), else raise ``TypeError`` naming ``name``."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def check_notebook_name(value, what: str = "notebook") -> str:
+    """Return ``value`` if it is a plain folder name such as ``"01_perceptron"``, else raise.
+
+    Used by :func:`setup` and :func:`scratch_dir`, so nothing a notebook writes
+    can land outside ``build/``.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a plain folder name (the notebook's name, like '01_perceptron'), "
+                        f"got {type(value).__name__} {value!r}")
+    if not _PLAIN_NAME.fullmatch(value):
+        raise ValueError(f"{what} must be a plain folder name (the notebook's name, like '01_perceptron'): "
+                         f"letters, digits, '_', '-' and '.', not starting with '.', got {value!r}")
+    return value
 
 
 def size(full: int, quick: int) -> int:
@@ -64,8 +113,8 @@ def size(full: int, quick: int) -> int:
     Example:
         >>> N_TRAIN = size(full=60_000, quick=5_000)
     """
-    full = _positive_int("full", full)
-    quick = _positive_int("quick", quick)
+    full = check_positive_int("full", full)
+    quick = check_positive_int("quick", quick)
     if quick > full:
         raise ValueError(f"quick ({quick}) should not be larger than full ({full})")
     return quick if quick_mode() else full
@@ -94,20 +143,38 @@ def _quiet_native_stderr():
         os.close(devnull)
 
 
-def seed_everything(seed: int = SEED) -> None:
-    """Seed Python, NumPy and Keras/TensorFlow, and make TensorFlow ops deterministic.
+def seed_everything(seed: int = SEED) -> str:
+    """Seed Python, NumPy and Keras/TensorFlow, and make TensorFlow ops deterministic where that is safe.
+
+    On a CPU, op determinism is switched on (same numbers on every run). On a
+    GPU it is left off: with it, TensorFlow raises ``UnimplementedError`` for
+    the ops that have no deterministic GPU kernel (for example the backprop of
+    ``ResizeNearestNeighbor``, ``CropAndResize``, a fused batch norm with
+    training disabled, ``AdjustContrast``, ``SparseTensorDenseMatMul`` and
+    some segment reductions), so a notebook could crash in the middle. Runs on
+    a GPU are seeded but may differ in the last digits. Returns what it chose,
+    for the report line of :func:`setup`.
 
     Example:
         >>> seed_everything(0)
+        'deterministic ops'
     """
     import keras
     import tensorflow as tf
 
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    seed = check_int("seed", seed, minimum=0)
     random.seed(seed)
     keras.utils.set_random_seed(seed)  # also seeds NumPy and TensorFlow
+    if _gpu_count():
+        return "GPU ops not deterministic (seeded)"
     tf.config.experimental.enable_op_determinism()
+    return "deterministic ops"
+
+
+def _gpu_count() -> int:
+    import tensorflow as tf
+
+    return len(tf.config.list_physical_devices("GPU"))
 
 
 def device_name() -> str:
@@ -126,6 +193,26 @@ def device_name() -> str:
     return f"CPU ({os.cpu_count()} cores)"
 
 
+def _version_tuple(text: str) -> tuple[int, int]:
+    found = re.match(r"(\d+)\.(\d+)", str(text))
+    return (int(found[1]), int(found[2])) if found else (0, 0)
+
+
+def check_versions(tensorflow_version: str, keras_version: str) -> None:
+    """Raise ``RuntimeError`` (one sentence) if TensorFlow or Keras is older than :data:`MIN_VERSIONS`.
+
+    Example:
+        >>> check_versions("2.21.0", "3.15.1")
+    """
+    old = [f"{name} {version}" for name, version in (("TensorFlow", tensorflow_version), ("Keras", keras_version))
+           if _version_tuple(version) < MIN_VERSIONS[name.lower()]]
+    if old:
+        need = " and ".join(f"{name} {'.'.join(map(str, MIN_VERSIONS[name.lower()]))}"
+                            for name in ("TensorFlow", "Keras"))
+        raise RuntimeError(f"This course needs at least {need} but found {' and '.join(old)}: run `make setup` "
+                           "(or `pip install -r requirements.txt`), or on Colab use the current runtime.")
+
+
 def scratch_dir(name: str | None = None) -> Path:
     """Return (and create) the folder a notebook may write to: ``build/scratch/<name>``.
 
@@ -135,32 +222,45 @@ def scratch_dir(name: str | None = None) -> Path:
     Example:
         >>> path = scratch_dir("01_perceptron") / "model.keras"
     """
-    name = name or _state["notebook"]
-    if not name or not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
-        raise ValueError(f"scratch_dir needs a plain folder name (the notebook's), got {name!r}")
+    if name is None:
+        name = _state["notebook"]
+        if name is None:
+            raise RuntimeError("call utils.setup('<notebook name>') first, or pass scratch_dir a name")
+    name = check_notebook_name(name, "scratch_dir's name")
     path = ROOT / "build" / "scratch" / name
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def setup(notebook: str, seed: int = SEED) -> None:
+def setup(notebook: str, seed: int = SEED, quick: bool = False) -> None:
     """Prepare a notebook: seeds, deterministic ops, plot style, and a one-line report.
 
-    Prints the TensorFlow and Keras versions, the device and the mode, and
-    starts the clock that :func:`record_results` reads.
+    ``quick=True`` (the setup cell's Colab checkbox) switches quick mode on for
+    this process by setting the environment variable ``QUICK=1``, so every
+    helper agrees; ``quick=False`` leaves the environment variable in charge
+    (``QUICK=1 make test`` still gives quick mode). Fails at once, in one
+    sentence, on a TensorFlow or Keras older than :data:`MIN_VERSIONS`.
+
+    Prints the TensorFlow and Keras versions, the device, the mode, the seed and
+    what was chosen about deterministic ops, and starts the clock that
+    :func:`record_results` reads.
 
     Example:
         >>> setup("00_tensorflow_basics")
-        TensorFlow 2.21.0 | Keras 3.15.1 | CPU (2 cores) | full mode | seed 42
+        TensorFlow 2.21.0 | Keras 3.15.1 | CPU (2 cores) | full mode | seed 42 | deterministic ops
     """
-    if not isinstance(notebook, str) or not notebook:
-        raise ValueError(f"setup needs the notebook's name, like '01_perceptron', got {notebook!r}")
+    notebook = check_notebook_name(notebook, "setup's notebook")
+    seed = check_int("seed", seed, minimum=0)
+    quick = check_bool("quick", quick)
+    if quick:  # the setup cell's QUICK switch; False leaves the environment variable in charge
+        os.environ["QUICK"] = "1"
     with _quiet_native_stderr():
         import keras
         import matplotlib.pyplot as plt
         import tensorflow as tf
 
-        seed_everything(seed)
+        check_versions(tf.__version__, keras.__version__)
+        determinism = seed_everything(seed)
         device = device_name()
     plt.rcParams.update(
         {
@@ -175,7 +275,8 @@ def setup(notebook: str, seed: int = SEED) -> None:
     )
     _state.update(start=time.perf_counter(), notebook=notebook)
     mode = "quick" if quick_mode() else "full"
-    print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | {device} | {mode} mode | seed {seed}")
+    print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | {device} | {mode} mode | seed {seed} "
+          f"| {determinism}")
 
 
 def record_results(metrics: dict) -> None:
@@ -194,12 +295,18 @@ def record_results(metrics: dict) -> None:
 
     if _state["start"] is None:
         raise RuntimeError("call utils.setup('<notebook name>') before record_results")
-    if not isinstance(metrics, dict) or not metrics:
-        raise ValueError(f"metrics must be a non-empty dict of name -> number, got {metrics!r}")
+    if not isinstance(metrics, dict):
+        raise TypeError(f"metrics must be a dict of name -> number, got {type(metrics).__name__} {metrics!r}")
+    if not metrics:
+        raise ValueError("metrics must hold at least one metric, got an empty dict")
     clean = {}
     for key, value in metrics.items():
-        if not isinstance(key, str) or isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-            raise ValueError(f"metric {key!r} must be a number with a text name, got {value!r}")
+        if not isinstance(key, str) or not key.strip():
+            raise TypeError(f"metric names must be non-empty text, got {key!r}")
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise TypeError(f"metric {key!r} must be a number, got {type(value).__name__} {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"metric {key!r} must be a finite number, got {value!r} (did training diverge?)")
         clean[key] = float(value)
     record = {
         "notebook": _state["notebook"],
