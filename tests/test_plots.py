@@ -89,3 +89,107 @@ def test_plot_decision_boundary_bad_input():
         utils.plot_decision_boundary(lambda g: g[:, 0], np.zeros((4, 2)), [0, 1])
     with pytest.raises(ValueError, match="Keras model"):
         utils.plot_decision_boundary("model", np.zeros((4, 2)), [0, 1, 0, 1])
+
+
+def _boundary_x(fig):
+    """x coordinates of the drawn 0.5 boundary line of a decision-boundary plot."""
+    from matplotlib.contour import ContourSet
+
+    line = [c for c in fig.axes[0].collections if isinstance(c, ContourSet) and list(c.levels) == [0.5]][-1]
+    return np.concatenate([p.vertices[:, 0] for p in line.get_paths()])
+
+
+VERTICAL = (np.array([[-1, -1], [1, 1], [-1, 1], [1, -1]], dtype="float32"), np.array([0, 1, 0, 1]))
+
+
+def test_plot_decision_boundary_puts_logit_boundaries_at_zero():
+    import keras
+
+    x, y = VERTICAL
+    fig = utils.plot_decision_boundary(lambda g: g[:, 0] - 0.25, x, y, output="logit", resolution=101)
+    np.testing.assert_allclose(_boundary_x(fig), 0.25, atol=0.03)
+    linear = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])  # outputs logits
+    linear.set_weights([np.array([[4.0], [0.0]]), np.array([-1.0])])  # logit 0 at x1 = 0.25
+    fig = utils.plot_decision_boundary(linear, x, y, resolution=101)
+    np.testing.assert_allclose(_boundary_x(fig), 0.25, atol=0.03)
+    sigmoid = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    sigmoid.set_weights([np.array([[4.0], [0.0]]), np.array([-1.0])])  # the same boundary, as probabilities
+    np.testing.assert_allclose(_boundary_x(utils.plot_decision_boundary(sigmoid, x, y, resolution=101)), 0.25,
+                               atol=0.03)
+
+
+def test_plot_decision_boundary_refuses_to_guess_what_unlabelled_scores_are():
+    x, y = VERTICAL
+    with pytest.raises(ValueError, match="not probabilities; say what they are: output='logit'"):
+        utils.plot_decision_boundary(lambda g: g[:, 0] - 0.25, x, y)
+    with pytest.raises(ValueError, match="output must be one of"):
+        utils.plot_decision_boundary(lambda g: g[:, 0], x, y, output="score")
+    with pytest.raises(ValueError, match="pass output='logit'"):
+        utils.plot_decision_boundary(lambda g: g[:, 0] * 3, x, y, output="probability")
+
+
+def test_plot_decision_boundary_with_labels_and_sklearn_without_predict_proba():
+    from sklearn.linear_model import Perceptron
+    from sklearn.svm import SVC, LinearSVC
+
+    x, y = VERTICAL
+    fig = utils.plot_decision_boundary(lambda g: (g[:, 0] > 0.25).astype(int), x, y, resolution=101)
+    np.testing.assert_allclose(_boundary_x(fig), 0.25, atol=0.03)
+    for model in (Perceptron().fit(x, y), LinearSVC().fit(x, y), SVC().fit(x, y)):
+        fig = utils.plot_decision_boundary(model, x, y, resolution=51)
+        assert abs(np.mean(_boundary_x(fig))) < 0.3, type(model).__name__
+    three = lambda g: np.digitize(g[:, 0], [-0.3, 0.3])  # noqa: E731 - labels 0, 1, 2
+    fig = utils.plot_decision_boundary(three, np.vstack([x, [[0, 0]]]), np.r_[y, 2], resolution=30)
+    assert len(fig.axes[0].collections) >= 2
+    with pytest.raises(ValueError, match="class ids 0, 1"):
+        utils.plot_decision_boundary(lambda g: np.sign(g[:, 0]).astype(int), x, y)
+
+
+def test_show_images_rescales_negative_images_instead_of_clipping_them():
+    image = np.full((1, 4, 4, 3), -0.5, dtype="float32")
+    image[0, 0, 0] = 0.5  # a [-1, 1] image, as MobileNet's preprocessing makes
+    fig = utils.show_images(image)
+    shown = np.asarray(fig.axes[0].images[0].get_array())
+    assert shown.min() == 0 and shown.max() == 1  # clipping would give a black image with one grey pixel
+    standardised = np.random.default_rng(0).normal(size=(2, 8, 8, 3)) * 3
+    shown = np.asarray(utils.show_images(standardised).axes[0].images[0].get_array())
+    assert 0 <= shown.min() and shown.max() <= 1 and shown.std() > 0.1
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"labels": np.eye(4, 3)}, ValueError, r"labels.argmax\(axis=1\)"),
+    ({"labels": [0, 1, 2, 0], "predictions": np.eye(4, 3)}, ValueError, r"predictions.argmax\(axis=1\)"),
+    ({"ncols": 2.0}, TypeError, "ncols must be a whole number"),
+    ({"ncols": 0}, ValueError, "ncols must be a positive whole number"),
+])
+def test_show_images_rejects_one_hot_labels_and_bad_ncols(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        utils.show_images(np.zeros((4, 8, 8)), **kwargs)
+    fig = utils.show_images(np.zeros((4, 8, 8)), labels=np.array([[0], [1], [2], [0]]))  # (N, 1) is fine
+    assert fig.axes[1].get_title() == "1"
+
+
+@pytest.mark.parametrize(("y_true", "y_pred", "message"), [
+    ([0, -1, 1], [0, 1, 1], "negative class id -1"),
+    ([0, 1, 1], [0, 1, -1], "negative class id -1"),
+    (np.eye(3), [0, 1, 2], r"y_true.argmax\(axis=1\)"),
+    ([0, 1, 2], np.eye(3), r"y_pred.argmax\(axis=1\)"),
+    ([0.2, 0.7, 0.9], [0, 1, 1], "integer class ids"),
+    ([], [], "empty"),
+])
+def test_plot_confusion_matrix_rejects_what_it_would_drop_or_miscount(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        utils.plot_confusion_matrix(y_true, y_pred, class_names=["a", "b", "c"])
+
+
+@pytest.mark.parametrize(("history", "error", "message"), [
+    ({"loss": []}, ValueError, "loss must be a non-empty list"),
+    ({"loss": [1.0, 0.5], "val_loss": [1.0]}, ValueError, "val_loss has 1 values but loss has 2"),
+    ({"loss": [[1.0, 0.5]]}, ValueError, "loss must be a non-empty list"),
+    ({"loss": ["a", "b"]}, TypeError, "loss must hold numbers"),
+])
+def test_plot_history_rejects_empty_or_mismatched_series(history, error, message):
+    with pytest.raises(error, match=message):
+        utils.plot_history(history)
+    with pytest.raises(ValueError, match="at least one metric"):
+        utils.plot_history(HISTORY, metrics=[])
