@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from utils import runner
@@ -24,3 +26,64 @@ def test_results_table_has_a_row_per_notebook():
     table = runner.results_table()
     assert "| Notebook | Headline metrics |" in table
     assert all(p.stem in table for p in runner.notebook_paths())
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    """A private build/ and RESULTS.md, so the tests never touch the real ones."""
+    monkeypatch.setattr(runner, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(runner, "ROOT", tmp_path)
+    if hasattr(runner, "RESULTS"):
+        monkeypatch.setattr(runner, "RESULTS", tmp_path / "RESULTS.md")
+    (tmp_path / "build" / "results").mkdir(parents=True)
+    return tmp_path
+
+
+def _record(build, stem, **metrics):
+    record = {"notebook": stem, "mode": "full", "metrics": metrics or {"accuracy": 0.5}, "minutes": 1.25,
+              "date": "2026-11-30", "device": "CPU (2 cores)", "versions": {"tensorflow": "2.21.0"}}
+    (build / "build" / "results" / f"{stem}.full.json").write_text(json.dumps(record))
+
+
+@pytest.mark.parametrize("content", ["{not json", json.dumps({"notebook": "x", "metrics": {"a": "high"}}),
+                                     json.dumps({"metrics": {"a": 0.5}}), "[]"])
+def test_results_table_reports_a_malformed_record_instead_of_crashing(build, content):
+    stem = runner.notebook_paths()[1].stem
+    _record(build, runner.notebook_paths()[0].stem)
+    (build / "build" / "results" / f"{stem}.full.json").write_text(content)
+    table = runner.results_table()
+    assert f"| {stem} | malformed record build/results/{stem}.full.json (" in table
+    assert f"| {runner.notebook_paths()[0].stem} | accuracy: 0.5 | 1.2 | 2026-11-30 |" in table
+
+
+def test_make_run_nb_updates_only_that_row_of_results_md(build, monkeypatch, capsys):
+    stems = [p.stem for p in runner.notebook_paths()]
+    old_rows = {s: f"| {s} | old metric: 0.{i} | 9.9 | 2026-01-01 | CPU (2 cores) | tensorflow 2.21.0 |"
+                for i, s in enumerate(stems)}
+    (build / "RESULTS.md").write_text("# Results\n\n| Notebook | Headline metrics | Minutes (full) | Date | "
+                                      "Device | Versions |\n| --- | --- | --- | --- | --- | --- |\n"
+                                      + "\n".join(old_rows.values()) + "\n")
+
+    def fake_execute(path, quick, store):  # what a notebook's record_results leaves behind
+        _record(build, path.stem, **{"test accuracy": 0.9812})
+        return 0.5
+
+    monkeypatch.setattr(runner, "execute", fake_execute)
+    assert runner.run(["02"], quick=False, store=False) == 0
+    rows = runner.existing_rows((build / "RESULTS.md").read_text())
+    assert list(rows) == stems
+    assert rows["02_mlp_digits"].startswith("| 02_mlp_digits | test accuracy: 0.9812 | 1.2 | 2026-11-30 |")
+    assert all(rows[s] == old_rows[s] for s in stems if s != "02_mlp_digits")
+    assert "not run yet" not in (build / "RESULTS.md").read_text()
+    assert "0.5 min | test accuracy: 0.9812" in capsys.readouterr().out
+
+
+def test_run_reports_a_malformed_record_as_a_failure(build, monkeypatch, capsys):
+    def fake_execute(path, quick, store):
+        (build / "build" / "results" / f"{path.stem}.full.json").write_text('{"metrics": {"a": null}}')
+        return 0.1
+
+    monkeypatch.setattr(runner, "execute", fake_execute)
+    assert runner.run(["01"], quick=False, store=False) == 1
+    out = capsys.readouterr().out
+    assert "its record is malformed record" in out and "1 notebook(s) failed: 01_perceptron.ipynb" in out
