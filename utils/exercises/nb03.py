@@ -1,0 +1,167 @@
+"""Checks for the exercises of notebook 03 (Fashion-MNIST: capacity, regularisation, callbacks)."""
+
+from . import Hint, as_number, choice, example, exercise, quick_mode, require
+
+
+def _accuracy(value, name):
+    if isinstance(value, list | tuple) and len(value) >= 2:
+        raise Hint(f"`{name}` is a list: model.evaluate returns [loss, accuracy, ...], keep only the accuracy")
+    number = as_number(value, name)
+    require(0 <= number <= 1, f"`{name}` = {number:.3f} is not an accuracy between 0 and 1: is it a loss?")
+    return number
+
+
+def _history(history, name="history"):
+    if hasattr(history, "history"):
+        history = history.history
+    require(isinstance(history, dict) and "val_accuracy" in history and history["val_accuracy"],
+            f"`{name}` should be the `history` dict of a fit with validation data (it needs 'val_accuracy')")
+    return history
+
+
+@exercise(1, "a big network with linear activations")
+def ex1(linear_deep, history, why):
+    import keras
+
+    dense = [layer for layer in getattr(linear_deep, "layers", []) if isinstance(layer, keras.layers.Dense)]
+    require(len(dense) == 4, f"`linear_deep` should be a Keras model with three hidden Dense(256) layers and the "
+            f"Dense(10) output; it has {len(dense)} Dense layers")
+    for layer in dense[:-1]:
+        activation = getattr(layer.activation, "__name__", str(layer.activation))
+        require(activation == "linear", f"hidden layer {layer.name} uses {activation}: the exercise removes the "
+                "non-linearity (activation=None)")
+    require(getattr(dense[-1].activation, "__name__", "") == "softmax",
+            "the output layer stays softmax over 10 classes")
+    val = _accuracy(_history(history)["val_accuracy"][-1], "the last validation accuracy")
+    floor = 0.4 if quick_mode() else 0.75
+    require(val >= floor, f"validation accuracy {val:.3f} is low even for a linear model (expected at least {floor}); "
+            "did it train with train_demo?")
+    letter = choice(why, "why", "abc")
+    require(letter != "b", "parameters are not the problem: the 330,000 weights could all be used, yet the function "
+            "class is what limits it. What is a linear map of a linear map?")
+    require(letter == "a", "Adam trains linear layers perfectly well; what is a linear map of a linear map?")
+    return (f"validation accuracy {val:.3f}: W3(W2(W1 x + b1) + b2) + b3 is one linear map, so this is softmax "
+            "regression with extra steps.")
+
+
+STRENGTHS = (1e-5, 1e-4, 1e-3)
+
+
+@exercise(2, "how strong should L1 be?")
+def ex2(results, choose_by):
+    require(isinstance(results, dict) and set(results) == set(STRENGTHS),
+            f"`results` should map each strength {STRENGTHS} to (fraction near zero, validation accuracy)")
+    near_zero, val = {}, {}
+    for strength in STRENGTHS:
+        pair = results[strength]
+        require(isinstance(pair, list | tuple) and len(pair) == 2,
+                f"results[{strength:g}] should be a pair (fraction near zero, validation accuracy), got {pair!r}")
+        near_zero[strength] = as_number(pair[0], f"the fraction near zero for {strength:g}")
+        require(0 <= near_zero[strength] <= 1, f"the fraction near zero for {strength:g} is "
+                f"{near_zero[strength]:.3f}: a fraction is between 0 and 1 (np.mean of a boolean array)")
+        val[strength] = _accuracy(pair[1], f"the validation accuracy for {strength:g}")
+    require(near_zero[1e-3] >= near_zero[1e-5] - 0.005,
+            f"the fraction of near-zero weights falls from {near_zero[1e-5]:.1%} (1e-5) to {near_zero[1e-3]:.1%} "
+            "(1e-3): a stronger L1 penalty should zero more weights. Did you measure |w| < 0.001 on the first layer?")
+    if not quick_mode():
+        require(near_zero[1e-3] > near_zero[1e-5] + 0.3,
+                f"with 25 epochs L1 1e-3 should zero far more weights than 1e-5 ({near_zero[1e-3]:.1%} vs "
+                f"{near_zero[1e-5]:.1%}); is the regularizer on every layer?")
+    letter = choice(choose_by, "choose_by", "abc")
+    require(letter != "b", "choosing on the test set makes the test score optimistic: it is touched once, at the end")
+    require(letter == "a", "the largest strength that still trains is not a criterion: too strong a penalty "
+            "under-fits. How were width and depth chosen?")
+    table = "; ".join(f"{s:g}: {near_zero[s]:.0%} near zero, val acc {val[s]:.3f}" for s in STRENGTHS)
+    return table + "."
+
+
+def _is_binary_crossentropy(loss):
+    import keras
+
+    if isinstance(loss, str):
+        return loss.lower() in {"binary_crossentropy", "bce"}
+    return isinstance(loss, keras.losses.BinaryCrossentropy) or loss is keras.losses.binary_crossentropy
+
+
+@exercise(3, "the sigmoid + BCE row: Shirt or T-shirt?")
+def ex3(output_layer, loss, pair_val_accuracy):
+    import keras
+
+    require(isinstance(output_layer, keras.layers.Dense), "`output_layer` should be a Dense layer")
+    activation = getattr(output_layer.activation, "__name__", str(output_layer.activation))
+    require(output_layer.units == 1, f"Dense({output_layer.units}): two classes need one unit, P(Shirt); "
+            "P(T-shirt) = 1 − P(Shirt)")
+    require(activation != "softmax", "a softmax over a single unit always outputs 1: use activation='sigmoid'")
+    require(activation == "sigmoid", f"the output uses {activation}: a probability needs activation='sigmoid'")
+    require(_is_binary_crossentropy(loss), f"{loss!r} does not go with a sigmoid output: use 'binary_crossentropy'")
+    val = _accuracy(pair_val_accuracy, "pair_val_accuracy")
+    floor = 0.6 if quick_mode() else 0.8
+    require(val >= floor, f"validation accuracy {val:.3f} on the pair (chance is 0.5, expected at least {floor}); "
+            "are the labels 0/1 (y == 6) and did you train on x_pair?")
+    return f"{val:.3f} on Shirt vs T-shirt/top: the hardest pair stays hard even for a specialist."
+
+
+@exercise(4, "the other early-stopping recipe")
+def ex4(target, val_losses, why_cap):
+    if isinstance(target, list | tuple):
+        raise Hint("`target` is a list: evaluate returns [loss, accuracy, cross-entropy], keep only the loss, [0]")
+    goal = as_number(target, "target")
+    require(0 < goal < 5, f"target {goal:.3f} is not a cross-entropy loss of a trained model")
+    require(isinstance(val_losses, list) and 1 <= len(val_losses) <= 10,
+            "`val_losses` should be the list of validation losses after each extra epoch (1 to 10 of them)")
+    losses = [as_number(v, "a validation loss") for v in val_losses]
+    require(all(v >= goal for v in losses[:-1]), "the loop went on after the validation loss dropped below the "
+            "target: stop at the first epoch where it does")
+    require(losses[-1] < goal or len(losses) == 10, "the loop stopped before the validation loss reached the target "
+            "(and before the cap of 10 epochs)")
+    letter = choice(why_cap, "why_cap", "abc")
+    require(letter != "b", "the test set plays no part in this loop; what guarantees that it ends?")
+    require(letter == "a", "the learning rate is not what runs out; what guarantees that the loop ends?")
+    reached = "reached" if losses[-1] < goal else "not reached (capped)"
+    return f"target {goal:.4f} {reached} after {len(losses)} extra epoch(s)."
+
+
+@exercise(5, "a loss that is kinder to outliers")
+def ex5(val_mae, choose_by):
+    require(isinstance(val_mae, dict) and set(val_mae) == {"mse", "mae", "huber"},
+            "`val_mae` should map 'mse', 'mae' and 'huber' to the validation MAE of each network")
+    mae = {name: as_number(value, f"val_mae[{name!r}]") for name, value in val_mae.items()}
+    for name, value in mae.items():
+        require(value > 5, f"val_mae[{name!r}] = {value:.2f} looks like an error in standardised units: convert the "
+                "predictions back with * y_std + y_mean before comparing with yd_val")
+        require(value < 120, f"val_mae[{name!r}] = {value:.1f} is worse than predicting the mean; did that network "
+                "train on the standardised target?")
+    letter = choice(choose_by, "choose_by", "abc")
+    require(letter != "b", "on 89 validation patients a difference of a point or two is within the noise of the "
+            "split: the smallest number is not a reliable criterion")
+    require(letter == "a", "the loss decides which errors the network cares about; what do you care about?")
+    return "validation MAE: " + ", ".join(f"{name} {value:.1f}" for name, value in mae.items()) + "."
+
+
+def _linear_model(activation):
+    import keras
+    from keras import layers
+
+    return keras.Sequential([keras.Input(shape=(784,))] + [layers.Dense(256, activation=activation) for _ in range(3)]
+                            + [layers.Dense(10, activation="softmax")])
+
+
+def _output(activation, units=1):
+    from keras import layers
+
+    return layers.Dense(units, activation=activation)
+
+
+_HISTORY = {"accuracy": [0.80, 0.85], "val_accuracy": [0.80, 0.83]}
+_L1 = {1e-5: (0.2, 0.86), 1e-4: (0.5, 0.86), 1e-3: (0.97, 0.84)}
+EXAMPLES = [
+    example(ex1, right=[_linear_model(None), _HISTORY, "a"], wrong=[_linear_model("relu"), _HISTORY, "a"],
+            hint="uses relu"),
+    example(ex2, right=[_L1, "a"], wrong=[_L1, "b"], hint="test set"),
+    example(ex3, right=[_output("sigmoid"), "binary_crossentropy", 0.88],
+            wrong=[_output("softmax"), "binary_crossentropy", 0.5], hint="always outputs 1"),
+    example(ex4, right=[0.25, [0.31, 0.27, 0.24], "a"], wrong=[0.25, [0.31, 0.24, 0.22], "a"],
+            hint="first epoch where"),
+    example(ex5, right=[{"mse": 41.2, "mae": 40.5, "huber": 40.9}, "a"],
+            wrong=[{"mse": 0.71, "mae": 0.70, "huber": 0.70}, "a"], hint="standardised units"),
+]
