@@ -92,8 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         if not paths:
             print(f"no notebook starts with {argv}", file=sys.stderr)
             return 2
-    for old in SOLVED.glob("*.ipynb"):
-        old.unlink()
+    sources = {p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
+    for stale in SOLVED.glob("*.ipynb"):  # copies of notebooks that no longer exist
+        if stale.name not in sources:
+            stale.unlink()
     for path in paths:
         solved_copy(path)
     print(f"Wrote {len(paths)} solved notebook(s) to {SOLVED.relative_to(ROOT)}/")
