@@ -5,8 +5,10 @@ The lesson itself (saving, exporting, converting, starting the server, measuring
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
+import os
 import socket
 import subprocess
 import sys
@@ -97,3 +99,17 @@ def _tail(log: Path | None, lines: int = 15) -> str:
         return ""
     text = Path(log).read_text(errors="replace").splitlines()[-lines:]
     return ":\n" + "\n".join(text)
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Hide what C++ code writes straight to the process's stderr (LiteRT's converter and interpreter log lines)."""
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
