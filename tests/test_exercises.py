@@ -42,9 +42,9 @@ def lenient(monkeypatch):
 
 @pytest.mark.parametrize("ex", list(_all_examples()))
 def test_check_says_correct_to_the_solution_and_hints_at_a_wrong_answer(ex, capsys):
-    assert ex.check(*ex.right, **ex.right_kwargs) is True, capsys.readouterr().out
+    assert ex.check.verdict(*ex.right, **ex.right_kwargs) is True, capsys.readouterr().out
     assert "correct!" in capsys.readouterr().out
-    assert ex.check(*ex.wrong, **ex.wrong_kwargs) is False
+    assert ex.check.verdict(*ex.wrong, **ex.wrong_kwargs) is False
     said = capsys.readouterr().out
     assert "not yet." in said and ex.hint in said, said
 
@@ -58,7 +58,7 @@ def test_every_check_says_not_attempted_to_an_untouched_starter(path, capsys):
         import inspect
 
         n_args = len(inspect.signature(check.function).parameters)
-        assert check(*[...] * n_args) is None
+        assert check.verdict(*[...] * n_args) is None
         assert "not attempted yet" in capsys.readouterr().out
 
 
@@ -69,14 +69,15 @@ def test_strict_mode_turns_a_hint_and_a_blank_into_failures(monkeypatch, capsys)
         check([-3.0, 0.0, 3.0])
     with pytest.raises(exercises.ExerciseFailed, match="not attempted"):
         check(...)
-    assert check([2.0, 2.0, 2.0]) is True
+    assert check.verdict([2.0, 2.0, 2.0]) is True
+    assert check([2.0, 2.0, 2.0]) is None  # a cell ending with the call shows only the printed verdict
 
 
 def test_checks_turn_wrong_types_into_hints_not_tracebacks(capsys):
     check = exercises.REGISTRY[("nb00", 3)]
-    assert check("two") is False
+    assert check.verdict("two") is False
     assert "should hold numbers" in capsys.readouterr().out
-    assert exercises.REGISTRY[("nb00", 5)]({"/CPU:0": 1.0}, "ab") is False
+    assert exercises.REGISTRY[("nb00", 5)].verdict({"/CPU:0": 1.0}, "ab") is False
     assert "one of the letters" in capsys.readouterr().out
 
 

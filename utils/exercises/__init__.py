@@ -2,8 +2,8 @@
 
 Each notebook's exercises live in one module, ``utils/exercises/nbNN.py``. A notebook's exercise section
 starts with ``from utils.exercises import nb02 as check`` and every starter cell ends with a call such as
-``check.ex1(updates_per_epoch)``. A check never raises at a student: it prints one line and returns
-``True`` (correct), ``False`` (a hint) or ``None`` (not attempted, some argument is still ``...``).
+``check.ex1(updates_per_epoch)``. A check never raises at a student: it prints one line, "correct", a hint, or
+"not attempted yet" when some argument is still ``...`` (``check.ex1.verdict(...)`` returns True, False or None).
 
 CI runs every solution with ``EXERCISES_STRICT=1``: then a hint or "not attempted" raises
 :class:`ExerciseFailed`, so a solution whose check does not pass fails the build.
@@ -76,7 +76,13 @@ class Check:
     def label(self) -> str:
         return f"Exercise {self.number} ({self.title})"
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args, **kwargs) -> None:
+        """Check the answer and print the verdict (returns nothing, so a notebook cell shows only the message)."""
+        __tracebackhide__ = True
+        self.verdict(*args, **kwargs)
+
+    def verdict(self, *args, **kwargs):
+        """Like calling the check, and return True (correct), False (a hint) or None (not attempted)."""
         __tracebackhide__ = True
         if not all(_attempted(a) for a in (*args, *kwargs.values())):
             return self._say(None, "not attempted yet: replace each `...` in the cell above, then run it again.")
