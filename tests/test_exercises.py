@@ -79,6 +79,10 @@ def test_checks_turn_wrong_types_into_hints_not_tracebacks(capsys):
     assert "should hold numbers" in capsys.readouterr().out
     assert exercises.REGISTRY[("nb00", 5)].verdict({"/CPU:0": 1.0}, "ab") is False
     assert "one of the letters" in capsys.readouterr().out
+    assert check.verdict(None) is False
+    assert "is None" in capsys.readouterr().out
+    assert exercises.REGISTRY[("nb00", 4)].verdict({0.01: "x", 0.09: "y", 0.11: "z"}, 0.1) is False
+    assert "could not read your answer (ValueError" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

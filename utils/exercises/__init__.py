@@ -90,6 +90,9 @@ class Check:
             extra = self.function(*args, **kwargs)
         except Hint as hint:
             return self._say(False, f"not yet. {hint}")
+        except Exception as exc:  # never a traceback for the student; the tests' right answers catch a broken check
+            return self._say(False, f"not yet. The check could not read your answer ({type(exc).__name__}: "
+                             f"{str(exc)[:150]}); compare its type and shape with the comment in the starter cell.")
         return self._say(True, "correct!" + (f" {extra}" if isinstance(extra, str) and extra else ""))
 
     def _say(self, ok, message):
@@ -146,6 +149,9 @@ def require(condition, hint: str) -> None:
 
 def as_array(value, name: str, shape=None) -> np.ndarray:
     """``value`` as a float array (tensors accepted); a hint when it is not numbers or has the wrong shape."""
+    if value is None:
+        raise Hint(f"`{name}` is None: did something return nothing? (tape.gradient gives None for a value that "
+                   "was not computed from the variable with TensorFlow operations inside the tape)")
     if hasattr(value, "numpy"):
         value = value.numpy()
     try:
@@ -161,6 +167,8 @@ def as_array(value, name: str, shape=None) -> np.ndarray:
 
 def as_number(value, name: str) -> float:
     """``value`` as a float, with a hint when it is not a single finite number."""
+    if value is None:
+        raise Hint(f"`{name}` is None: did something return nothing?")
     if hasattr(value, "numpy"):
         value = value.numpy()
     if isinstance(value, np.ndarray) and value.size == 1:

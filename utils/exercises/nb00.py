@@ -12,6 +12,13 @@ def ex1(signature, scale_and_shift):
     require(isinstance(signature, list | tuple) and len(signature) == 3
             and all(isinstance(s, tf.TensorSpec) for s in signature),
             "`signature` should be a list of three tf.TensorSpec, one per argument: x, w and b")
+    require(all(spec.dtype == tf.float32 for spec in signature),
+            f"the dtypes are {[spec.dtype.name for spec in signature]}: all three should be tf.float32")
+    x_spec, w_spec, b_spec = signature
+    require(x_spec.shape.rank is None or x_spec.shape.as_list() == [None],
+            f"x's spec has shape {x_spec.shape}: a vector of any length has shape [None]")
+    require(w_spec.shape.rank == 0 and b_spec.shape.rank == 0,
+            f"w and b are scalars, shape []: got {w_spec.shape} and {b_spec.shape}")
     require(callable(scale_and_shift), "`scale_and_shift` should be the function you defined")
     graph = scale_and_shift
     if not hasattr(graph, "experimental_get_tracing_count"):
@@ -36,6 +43,8 @@ def ex2(gradient):
     x = np.array([0.0, 1.0, 2.0])
     expected = 3 * x**2 * np.sin(x) + x**3 * np.cos(x)
     got = as_array(gradient, "gradient", shape=(3,))
+    require(not np.allclose(got, 3 * x**2 * np.sin(x), atol=1e-4),
+            "that is only 3x² sin x: np.sin is invisible to the tape, so sin(x) counted as a constant; use tf.sin")
     require(not np.allclose(got, x**3 * np.sin(x), atol=1e-4),
             "these are the values of g(x) itself: ask the tape for tape.gradient(g, x)")
     require(np.allclose(got, expected, atol=1e-4),
@@ -74,7 +83,8 @@ def ex4(results, largest_stable_rate):
     rate = as_number(largest_stable_rate, "largest_stable_rate")
     require(rate < 0.5, "u alone would tolerate rates up to 1, but v's direction is 10 times steeper: its update "
             "multiplies the error by (1 − 20·rate)")
-    require(abs(rate - 0.1) < 1e-6, f"{rate} is not the edge: solve |1 − 20·rate| < 1 for the steep direction v")
+    require(abs(rate - 0.1) < 1e-6, f"{rate} is not the edge: find where |1 − 20·rate| reaches 1 for the steep "
+            "direction v")
     return "the steepest direction sets the largest usable learning rate."
 
 
@@ -83,7 +93,9 @@ def ex5(seconds, why_numpy):
     require(isinstance(seconds, dict) and "/CPU:0" in seconds,
             "`seconds` should map each device name you timed, at least '/CPU:0', to the seconds it took")
     for device, value in seconds.items():
-        require(as_number(value, f"seconds[{device!r}]") > 0, f"the time on {device} should be positive")
+        value = as_number(value, f"seconds[{device!r}]")
+        require(0 < value < 600, f"{value:.0f} s on {device} is not the duration of one product: did you subtract "
+                "`start` from time.perf_counter()?")
     answer = choice(why_numpy, "why_numpy", "abc")
     require(answer != "b", "`m @ m` is a TensorFlow operation and needs no NumPy; think of when the GPU actually "
             "finishes the work")
@@ -112,4 +124,6 @@ EXAMPLES = [
             wrong=[{r: (3 * (1 - (1 - 2 * r) ** 100), -1 + (1 - 20 * r) ** 100) for r in RATES}, 1.0],
             hint="10 times steeper"),
     example(ex5, right=[{"/CPU:0": 1.2}, "a"], wrong=[{"/CPU:0": 1.2}, "b"], hint="needs no NumPy"),
+    example(ex5, right=[{"/CPU:0": 0.8, "/GPU:0": 0.02}, "a"], wrong=[{"/CPU:0": 123456.0}, "a"], hint="subtract"),
+    example(ex2, right=[3 * _X**2 * np.sin(_X) + _X**3 * np.cos(_X)], wrong=[3 * _X**2 * np.sin(_X)], hint="tf.sin"),
 ]

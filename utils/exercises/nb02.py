@@ -99,10 +99,12 @@ def ex5(weight_stats, sparse_penalty):
     near_zero = {k: as_number(v["share ≈ 0"], f"weight_stats[{k!r}]['share ≈ 0']") for k, v in weight_stats.items()}
     require(mean_abs["L2"] < 0.8 * mean_abs["none"], f"with L2 the mean |w| is {mean_abs['L2']:.3f}, without "
             f"{mean_abs['none']:.3f}: pass keras.regularizers.L2(0.01) as the 'L2' regulariser")
-    require(near_zero["L1"] > near_zero["none"] + 0.1, f"with L1 only {near_zero['L1']:.0%} of the weights are "
-            "≈ 0: pass keras.regularizers.L1(0.01) as the 'L1' regulariser")
-    require(sparse_penalty in ("L1", "L2"), f"`sparse_penalty` should be 'L1' or 'L2', got {sparse_penalty!r}")
-    require(sparse_penalty == "L1", "compare the titles of the histograms: which one has most weights at ≈ 0?")
+    require(near_zero["L1"] > near_zero["none"] + 0.1 and near_zero["L1"] > near_zero["L2"],
+            f"with L1 only {near_zero['L1']:.0%} of the weights are below 0.01 (L2: {near_zero['L2']:.0%}): pass "
+            "keras.regularizers.L1(0.01) as the 'L1' regulariser, and count np.abs(kernels) < 0.01")
+    penalty = sparse_penalty.strip().upper() if isinstance(sparse_penalty, str) else sparse_penalty
+    require(penalty in ("L1", "L2"), f"`sparse_penalty` should be 'L1' or 'L2', got {sparse_penalty!r}")
+    require(penalty == "L1", "compare the titles of the histograms: which one has the most weights below 0.01?")
     return "L2 shrinks every weight a little; L1 pushes many to zero (a sparse network)."
 
 
@@ -120,7 +122,10 @@ def ex6(val_accuracy, pick):
     for key, value in accuracy.items():
         require(value >= least, f"{key} reaches only {value:.2f} on validation (chance is 0.10): did you fit it on "
                 "(x_fit, y_fit) before evaluating on (x_val, y_val)?")
-    require(pick in accuracy, f"`pick` should be one of {list(accuracy)}, got {pick!r}")
+    if isinstance(pick, list | tuple):  # [32] as a list is a natural answer too
+        pick = str(list(pick))
+    require(isinstance(pick, str) and pick in accuracy, f"`pick` should be one of {list(accuracy)} (a string), "
+            f"got {pick!r}")
     best = max(accuracy.values())
     plateau = [k for k, v in accuracy.items() if v >= best - 0.02]
     require(pick in plateau, f"{pick} is more than 0.02 below the best validation accuracy ({best:.3f})")
@@ -144,6 +149,10 @@ def ex7(stable_softmax, what_goes_wrong):
             "largest score before exponentiating")
     require(np.allclose(got, [0.66524096, 0.24472847, 0.09003057], atol=1e-6), f"stable_softmax([1000, 999, 998]) "
             f"= {got}; expected the probabilities of [2, 1, 0]: [0.665, 0.245, 0.090]")
+    with np.errstate(over="ignore", invalid="ignore"):
+        wide = np.asarray(stable_softmax(np.array([1000.0, 0.0, -1000.0])), dtype="float64")
+    require(np.allclose(wide, [1, 0, 0], atol=1e-6), f"stable_softmax([1000, 0, -1000]) = {wide}: subtract the "
+            "largest score, not the smallest (e^2000 overflows too)")
     require(np.allclose(lecture, [0.8360188, 0.11314284, 0.05083836], atol=1e-6),
             f"stable_softmax([3.0, 1.0, 0.2]) = {lecture}; the lecture's answer is [0.836, 0.113, 0.051]")
     answer = choice(what_goes_wrong, "what_goes_wrong", "abc")
@@ -157,7 +166,9 @@ def ex8(expected_loss, measured_loss):
     require(not math.isclose(expected, 0.1), "0.1 is the probability of the true class; the loss is -log of it")
     require(not math.isclose(expected, 1.0, rel_tol=1e-3), "1.0 is -log10(1/10): the cross-entropy uses the natural "
             "logarithm (np.log)")
-    require(math.isclose(expected, math.log(10), rel_tol=1e-3), f"expected_loss = {expected:.3f}; with uniform "
+    require(not math.isclose(expected, math.log2(10), abs_tol=0.01), "3.32 is log2(10): the cross-entropy uses the "
+            "natural logarithm (np.log)")
+    require(math.isclose(expected, math.log(10), abs_tol=0.01), f"expected_loss = {expected:.3f}; with uniform "
             "probabilities every image gives -log(1/10)")
     measured = as_number(measured_loss, "measured_loss")
     require(1.5 < measured < 5, f"a fresh network's loss of {measured:.2f} is far from ln 10: did you evaluate an "
@@ -194,4 +205,11 @@ EXAMPLES = [
     example(ex6, right=[_VAL, "[32]"], wrong=[_VAL, "[512]"], hint="prefer the smallest"),
     example(ex7, right=[_stable, "a"], wrong=[_naive, "a"], hint="gives nan"),
     example(ex8, right=[math.log(10), 2.6], wrong=[1.0, 2.6], hint="natural"),
+]
+# more wrong answers students give: the smallest score subtracted; log2; ln 10 rounded and a list pick (must pass)
+EXAMPLES += [
+    example(ex7, right=[_stable, "a"], wrong=[lambda z: np.exp(z - z.min()) / np.sum(np.exp(z - z.min())), "a"],
+            hint="not the smallest"),
+    example(ex8, right=[2.3, 2.6], wrong=[math.log2(10), 2.6], hint="log2"),
+    example(ex6, right=[_VAL, [32]], wrong=[_VAL, [512]], hint="prefer the smallest"),
 ]
