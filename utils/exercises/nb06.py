@@ -1,5 +1,9 @@
 """Checks for the exercises of notebook 06 (transfer learning)."""
 
+import numbers
+
+import numpy as np
+
 from . import Hint, as_number, choice, example, exercise, quick_mode, require
 
 
@@ -33,7 +37,8 @@ def ex1(val_accuracy, why_224):
     return f"validation accuracy 128 px {got[128]:.3f}, 224 px {got[224]:.3f}, for about three times the cost."
 
 
-BLOCK_10_WEIGHTS = 104_330 + 2 * 17_536  # blocks 10 and 11: 128 channels, 3x3 depthwise + 1x1 pointwise + biases
+# blocks 10 and 11: 128 channels, 3x3 depthwise (1,152) + 1x1 pointwise (16,384) each, no biases
+BLOCK_10_WEIGHTS = 104_330 + 2 * 17_536
 
 
 @exercise(2, "unfreeze more blocks")
@@ -64,7 +69,7 @@ def ex3(knn_accuracy, why_lower):
 
 
 @exercise(4, "choose the regularisation by cross-validation")
-def ex4(search, val_accuracy):
+def ex4(search, val_accuracy, val_features, y_val):
     require(hasattr(search, "cv_results_") and hasattr(search, "best_params_"),
             "`search` should be the GridSearchCV after search.fit(labelled_features, y_labelled)")
     require(getattr(search, "n_splits_", None) == 5, f"the search used {getattr(search, 'n_splits_', '?')} folds: "
@@ -74,6 +79,12 @@ def ex4(search, val_accuracy):
     require(min(grid) <= 0.01 and max(grid) >= 1, f"the grid {grid} should span at least 0.01 to 1 (regularisation "
             "from strong to weak)")
     accuracy = _accuracy(val_accuracy, "val_accuracy", 0.2, 0.6)
+    expected = float(search.score(val_features, y_val))
+    require(abs(accuracy - expected) < 1e-6 or abs(accuracy - float(search.best_score_)) > 1e-9,
+            f"{accuracy:.3f} is search.best_score_, the cross-validated accuracy on the labelled images: measure "
+            "the chosen model on the validation images, search.score(imagenet_val_features, y_val)")
+    require(abs(accuracy - expected) < 1e-6, f"val_accuracy is {accuracy:.3f}, but the search's best model scores "
+            f"{expected:.3f} on the validation features: search.score(imagenet_val_features, y_val)")
     best = search.best_params_["logisticregression__C"]
     return f"cross-validation chose C = {best:g}; validation accuracy {accuracy:.3f}."
 
@@ -84,7 +95,7 @@ def ex5(scratch_val_accuracy, where_catch_up):
             "`scratch_val_accuracy` should map each number of labels per class you trained with to the validation "
             "accuracy")
     for per_class, value in scratch_val_accuracy.items():
-        if not isinstance(per_class, int) or per_class < 1:
+        if isinstance(per_class, bool) or not isinstance(per_class, numbers.Integral) or per_class < 1:
             raise Hint(f"the keys should be numbers of labels per class, got {per_class!r}")
         accuracy = as_number(value, f"scratch_val_accuracy[{per_class}]")
         require(0 <= accuracy <= 1, f"accuracies are fractions between 0 and 1, got {accuracy:g}")
@@ -95,16 +106,20 @@ def ex5(scratch_val_accuracy, where_catch_up):
     return "transfer wins when labels are scarce; its advantage shrinks as the task's own data grow."
 
 
-def _search(cv):
+def _data(seed):
     import numpy as np
+
+    x = np.random.default_rng(seed).normal(size=(60, 4))
+    return x, (x[:, 0] > 0).astype(int)
+
+
+def _search(cv):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(60, 4))
-    y = (x[:, 0] > 0).astype(int)
+    x, y = _data(0)
     search = GridSearchCV(make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
                           {"logisticregression__C": [0.003, 0.01, 0.1, 1.0]}, cv=cv)
     return search.fit(x, y)
@@ -115,12 +130,16 @@ class _Fit:
         self.history = {"loss": [1.0, 0.8], "val_accuracy": val_accuracy}
 
 
+_SEARCH, _VAL = _search(5), _data(1)
 EXAMPLES = [
     example(ex1, right=[{128: 0.70, 224: 0.71}, "a"], wrong=[{128: 0.70, 224: 0.71}, "b"], hint="no information"),
     example(ex2, right=[BLOCK_10_WEIGHTS, _Fit([0.66, 0.70]), _Fit([0.67, 0.69])],
             wrong=[104_330, _Fit([0.66, 0.70]), _Fit([0.67, 0.69])], hint="start at 'conv_dw_10'"),
     example(ex3, right=[{"ImageNet": 0.57, "fine-tuned": 0.59}, "a"],
             wrong=[{"ImageNet": 0.57, "fine-tuned": 0.59}, "c"], hint="standardises"),
-    example(ex4, right=[_search(5), 0.71], wrong=[_search(3), 0.71], hint="cv=5"),
-    example(ex5, right=[{10: 0.15, 20: 0.2}, "a"], wrong=[{10: 0.15, 20: 0.2}, "b"], hint="far behind"),
+    example(ex4, right=[_SEARCH, _SEARCH.score(*_VAL), *_VAL], wrong=[_search(3), _SEARCH.score(*_VAL), *_VAL],
+            hint="cv=5"),
+    example(ex4, right=[_SEARCH, _SEARCH.score(*_VAL), *_VAL], wrong=[_SEARCH, _SEARCH.best_score_, *_VAL],
+            hint="best_score_"),
+    example(ex5, right=[{np.int64(10): 0.15, 20: 0.2}, "a"], wrong=[{10: 0.15, 20: 0.2}, "b"], hint="far behind"),
 ]
