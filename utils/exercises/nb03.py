@@ -143,7 +143,7 @@ def ex5(val_mae, choose_by):
     mae = {name: as_number(value, f"val_mae[{name!r}]") for name, value in val_mae.items()}
     for name, value in mae.items():
         require(value > 5, f"val_mae[{name!r}] = {value:.2f} looks like an error in standardised units: convert the "
-                "predictions back with * y_std + y_mean before comparing with yd_val")
+                "predictions back with * fit_std + fit_mean before comparing with yd_val")
         require(value < 100, f"val_mae[{name!r}] = {value:.1f} is about the size of the target itself (mean ≈ 150): "
                 "are the predictions still standardised? Convert them with * fit_std + fit_mean")
         require(value < 60, f"val_mae[{name!r}] = {value:.1f} is no better than always predicting the training mean "
