@@ -1,6 +1,8 @@
 """Plumbing of notebook 12 (utils/rl.py): CartPole frames drawn from the state, bad inputs refused, Gymnasium's
 geometry as the drawing assumes it, and the Colab-only installer doing nothing elsewhere."""
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,6 +11,8 @@ import numpy as np
 import pytest
 
 from utils import rl
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_draw_cartpole_draws_the_pole_at_its_angle():
@@ -53,7 +57,8 @@ def test_bad_actions_and_steps_are_named():
 
 
 def test_geometry_matches_gymnasium():
-    gym = pytest.importorskip("gymnasium")
+    import gymnasium as gym  # pinned in requirements.txt: a missing install must fail, not skip
+
     env = gym.make("CartPole-v1").unwrapped
     assert env.length == rl.POLE_HALF_LENGTH and env.x_threshold == rl.TRACK_LIMIT
     assert env.theta_threshold_radians == pytest.approx(rl.ANGLE_LIMIT)
@@ -62,3 +67,11 @@ def test_geometry_matches_gymnasium():
 def test_install_gymnasium_does_nothing_outside_colab():
     assert rl.install_gymnasium() == []
     assert rl.GYMNASIUM.startswith("gymnasium==")
+    assert rl.GYMNASIUM in (ROOT / "requirements.txt").read_text()
+
+
+def test_install_gymnasium_asks_for_the_pinned_version(monkeypatch):
+    calls = []
+    monkeypatch.setattr(rl, "install_missing", lambda packages, only_on_colab: calls.append(packages) or [])
+    rl.install_gymnasium()
+    assert calls == [{"gymnasium": "gymnasium==1.3.0"}]

@@ -38,20 +38,30 @@ def ex1(my_returns, endless_return):
     return "G_t = r_t + γ G_(t+1); with γ = 0.99 an endless +1 is worth 100."
 
 
-def _play_rule(rule, seeds):
+_VALIDATION_SEEDS = range(10_000, 10_020)  # the notebook's VALIDATION_SEEDS
+
+
+def _play_returns(policy, seeds):
+    """Each seed's CartPole return under ``policy`` (a batch of states -> actions), the episodes side by side."""
     import gymnasium as gym
 
-    returns = []
-    for seed in seeds:
-        env = gym.make("CartPole-v1")
-        state, _ = env.reset(seed=int(seed))
-        total, done = 0.0, False
-        while not done:
-            action = int(np.asarray(rule(np.asarray(state, dtype="float32")[None, :])).reshape(-1)[0])
-            state, reward, terminated, truncated, _ = env.step(action)
-            total, done = total + reward, terminated or truncated
-        returns.append(total)
-    return float(np.mean(returns))
+    envs = [gym.make("CartPole-v1") for _ in seeds]
+    states = [env.reset(seed=int(seed))[0] for env, seed in zip(envs, seeds, strict=True)]
+    totals, running = np.zeros(len(envs)), list(range(len(envs)))
+    while running:
+        actions = np.asarray(policy(np.array([states[i] for i in running], dtype="float32"))).reshape(-1)
+        still_running = []
+        for i, action in zip(running, actions, strict=True):
+            states[i], reward, terminated, truncated, _ = envs[i].step(int(action))
+            totals[i] += reward
+            if not (terminated or truncated):
+                still_running.append(i)
+        running = still_running
+    return totals
+
+
+def _play_rule(rule, seeds):
+    return float(_play_returns(rule, seeds).mean())
 
 
 @exercise(2, "a better hand-written rule")
@@ -66,11 +76,17 @@ def ex2(better_rule, better_validation, rule_validation, what_it_says):
             f"better_rule should give one action, 0 or 1, per state; on 3 states it gave {actions}")
     mine = as_number(better_validation, "better_validation")
     rule = as_number(rule_validation, "rule_validation")
-    require(8 <= mine <= 500, f"better_validation is {mine}: a CartPole return lies between about 8 and 500")
+    measured = _play_rule(better_rule, _VALIDATION_SEEDS)
+    require(np.isclose(mine, measured), f"better_validation is {mine:.2f}, but better_rule returns {measured:.2f} on "
+            "the 20 validation episodes (seeds 10,000 to 10,019): use VALIDATION_SEEDS")
+    rule_measured = _play_rule(_angle_rule, _VALIDATION_SEEDS)
+    require(np.isclose(rule, rule_measured), f"rule_validation is {rule:.2f}, but rule_policy returns "
+            f"{rule_measured:.2f} on the 20 validation episodes (seeds 10,000 to 10,019): use VALIDATION_SEEDS")
     played = _play_rule(better_rule, range(50_000, 50_005))
-    require(played > 2 * rule and mine > 2 * rule, f"better_rule returns {mine:.1f} on validation and {played:.1f} "
-            f"on the check's episodes, not clearly better than the rule ({rule:.1f}): push towards where the pole "
-            "is going, for example angle + angular velocity > 0")
+    require(measured > 2 * rule_measured and played > 2 * rule_measured, f"better_rule returns {measured:.1f} on "
+            f"validation and {played:.1f} on the check's episodes, not clearly better than the rule "
+            f"({rule_measured:.1f}): push towards where the pole is going, for example angle + w * angular velocity "
+            "> 0, and compare a few weights w on the validation episodes")
     answer = choice(what_it_says, "what_it_says", "abc")
     require(answer != "a", "the rule works because CartPole is simple physics; think of Go or a data centre")
     require(answer == "b", "the agents are judged on episodes they never trained on; think about what the rule shows")
@@ -96,19 +112,38 @@ def ex3(targets, gamma):
             "multiply the bootstrap term by (1 - terminated)")
     require(not np.allclose(got, 1.0 + gamma * (1 - _TERMINATED) * _NEXT_Q.mean(axis=1)),
             "the target uses the best next action, the max over a', not the average")
-    require(np.allclose(got, expected), f"expected r + γ (1 − terminated) max Q: {np.round(expected, 2)}, got "
-            f"{np.round(got, 2)}")
+    for i in range(4):
+        if not np.isclose(got[i], expected[i]):
+            row, name = _NEXT_Q[i], f"target {i + 1} is {got[i]:.2f}"
+            if _TERMINATED[i]:
+                raise Hint(f"{name}: that transition terminated (the pole fell), so nothing follows: the target is "
+                           "just its reward")
+            if np.isclose(got[i], 1.0 + gamma * row.min()):
+                raise Hint(f"{name}: take the max of next_q row {i + 1} ({row.max():g}), not the smaller value "
+                           f"({row.min():g})")
+            raise Hint(f"{name}: it should be the reward (1) plus γ = {gamma} times the max of next_q row {i + 1} "
+                       f"({row.max():g})")
     return "a terminal step ends the sum; a time limit does not."
 
 
 @exercise(4, "sampled or greedy?")
-def ex4(sampled_returns, greedy_returns, why_greedy):
+def ex4(sample_policy, sampled_returns, greedy_returns, why_greedy):
+    require(callable(sample_policy), "`sample_policy` should be the notebook's function of that name")
     sampled = as_array(sampled_returns, "sampled_returns")
     greedy = as_array(greedy_returns, "greedy_returns")
     require(sampled.shape == (20,), f"`sampled_returns` should hold the 20 validation returns, got shape "
             f"{sampled.shape}: total_rewards(play(sample_policy, VALIDATION_SEEDS))")
     require(greedy.shape == (20,), f"`greedy_returns` should hold 20 returns, got shape {greedy.shape}")
     require(np.all((sampled >= 8) & (sampled <= 500)), "CartPole returns lie between about 8 and 500")
+    try:  # sampling is random: replay the same 20 episodes and compare the means, allowing for the noise
+        replayed = _play_returns(sample_policy, _VALIDATION_SEEDS)
+    except Exception as exc:  # any failure of the policy becomes a hint
+        raise Hint(f"sample_policy failed on a batch of states ({type(exc).__name__}: {exc})") from exc
+    noise = 3 * np.sqrt((sampled.var() + replayed.var()) / 20) + 10
+    copied = " (it equals greedy_returns)" if np.array_equal(sampled, greedy) else ""
+    require(abs(sampled.mean() - replayed.mean()) <= noise, f"sampled_returns average {sampled.mean():.1f}{copied}, "
+            f"but sample_policy replayed on the 20 validation episodes averages {replayed.mean():.1f}: "
+            "total_rewards(play(sample_policy, VALIDATION_SEEDS))")
     answer = choice(why_greedy, "why_greedy", "abc")
     require(answer != "a", "both cost one forward pass; think about what the number should measure")
     require(answer != "c", "the environment is the same whatever the agent does; think about exploration noise "
@@ -128,13 +163,22 @@ def _forward_sum(rewards, gamma):
     return np.full(len(rewards), float(np.sum(rewards)))
 
 
-_VALID = np.array([10, 12, 9, 200, 500, 480, 33, 12, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160.0])
+# _angle_rule's returns on the 20 validation episodes (deterministic): a stand-in for sample_policy's
+_ANGLE_VALIDATION = np.array([59, 41, 57, 39, 42, 41, 46, 46, 57, 64, 54, 51, 52, 32, 46, 36, 35, 45, 48, 38.0])
+_ALWAYS_RIGHT_VALIDATION = np.full(20, 500.0)  # a (wrong) claim that sampling reached 500 everywhere
 EXAMPLES = [
     example(ex1, right=[_returns, 100.0], wrong=[_forward_sum, 100.0], hint="whole sum"),
-    example(ex2, right=[_better_rule, 480.0, 42.0, "b"], wrong=[_angle_rule, 42.0, 42.0, "b"],
+    example(ex2, right=[_better_rule, 485.2, 46.45, "b"], wrong=[_angle_rule, 46.45, 46.45, "b"],
             hint="angular velocity > 0"),
+    example(ex2, right=[_better_rule, 485.2, 46.45, "b"], wrong=[_better_rule, 500.0, 46.45, "b"],
+            hint="use VALIDATION_SEEDS"),
     example(ex3, right=[1.0 + 0.99 * (1 - _TERMINATED) * _NEXT_Q.max(axis=1), 0.99],
             wrong=[1.0 + 0.99 * (1 - np.maximum(_TERMINATED, _TRUNCATED)) * _NEXT_Q.max(axis=1), 0.99],
             hint="time limit"),
-    example(ex4, right=[_VALID, _VALID, "b"], wrong=[_VALID, _VALID, "a"], hint="forward pass"),
+    example(ex3, right=[1.0 + 0.99 * (1 - _TERMINATED) * _NEXT_Q.max(axis=1), 0.99],
+            wrong=[1.0 + 0.99 * (1 - _TERMINATED) * _NEXT_Q[:, 0], 0.99], hint="target 1 is 10.90"),
+    example(ex4, right=[_angle_rule, _ANGLE_VALIDATION, _ANGLE_VALIDATION, "b"],
+            wrong=[_angle_rule, _ANGLE_VALIDATION, _ANGLE_VALIDATION, "a"], hint="forward pass"),
+    example(ex4, right=[_angle_rule, _ANGLE_VALIDATION, _ALWAYS_RIGHT_VALIDATION, "b"],
+            wrong=[_angle_rule, _ALWAYS_RIGHT_VALIDATION, _ALWAYS_RIGHT_VALIDATION, "b"], hint="replayed"),
 ]
