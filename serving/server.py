@@ -2,17 +2,21 @@
 
 Start it with the model's folder in ``MODEL_DIR``, bound to this machine only::
 
-    MODEL_DIR=build/scratch/10_deployment/export python -m uvicorn serving.server:app --host 127.0.0.1 --port 8000
+    MODEL_DIR=build/scratch/10_deployment/export python -m uvicorn serving.server:app --host 127.0.0.1 --port 8000 \
+        --limit-concurrency 16
 
 ``GET /health`` says whether the model is loaded; ``POST /predict`` takes ``{"instances": [image, ...]}`` (each
 image a nested list of raw pixel values, e.g. 28 x 28 numbers in 0..255) and answers
 ``{"classes": [...], "labels": [...], "probabilities": [[...], ...]}``. Bad input gets a 4xx answer whose
-``detail`` names the problem (not JSON, wrong type, wrong shape, empty batch, out of range, too large); the
-server keeps serving. Only TensorFlow is needed to run the model, not Keras or the code that built it.
+``detail`` names the problem (not JSON, wrong type, wrong shape, empty batch, out of range, too large, too slow
+to arrive); the server keeps serving. ``--limit-concurrency`` makes uvicorn answer 503 instead of queueing
+without end when too many requests arrive at once. Only TensorFlow is needed to run the model, not Keras or the
+code that built it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -24,6 +28,7 @@ from fastapi.concurrency import run_in_threadpool
 
 MAX_BYTES = 1_000_000  # a batch of 256 images of 28 x 28 pixels written as "255," is about 0.8 MB
 MAX_BATCH = 256
+BODY_TIMEOUT = 10.0  # seconds a client may take to send its body; a slow sender must not hold a worker forever
 
 
 class BadRequest(ValueError):
@@ -39,8 +44,11 @@ def parse_instances(body: bytes, image_shape: tuple[int, ...], value_range: tupl
     """Turn a request body into a float32 batch of shape ``(n, *image_shape)``, or raise :class:`BadRequest`."""
     try:
         payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:  # both are ValueErrors: caught first
         raise BadRequest(400, f"the body is not valid JSON ({exc})") from None
+    except (ValueError, RecursionError):  # Python's limit on digits in an integer, or on nesting depth
+        raise BadRequest(400, "the body is JSON this server will not read: a number has too many digits or the "
+                              "JSON is nested too deeply") from None
     if not isinstance(payload, dict) or "instances" not in payload:
         raise BadRequest(422, 'expected a JSON object {"instances": [image, ...]}')
     instances = payload["instances"]
@@ -52,11 +60,19 @@ def parse_instances(body: bytes, image_shape: tuple[int, ...], value_range: tupl
         raise BadRequest(413, f"batch of {len(instances)} images is over the limit of {max_batch}")
     try:
         array = np.asarray(instances)
-    except ValueError:  # ragged nesting: rows of different lengths
+    except (ValueError, RecursionError) as exc:  # ragged rows, or lists nested deeper than NumPy allows
+        if "maximum number of dimension" in str(exc) or isinstance(exc, RecursionError):
+            raise BadRequest(422, f"wrong shape: expected (n, {_shape(image_shape, ', ')}), got lists nested "
+                                  "too deeply") from None
         raise BadRequest(422, f"wrong shape: every image must be {_shape(image_shape)} numbers; "
                               "some rows have a different length") from None
+    if array.dtype.kind == "O" and all(type(v) is int for v in array.ravel()):  # integers beyond 64 bits
+        raise BadRequest(422, f"values out of range: pixels must be in [{value_range[0]:g}, {value_range[1]:g}], "
+                              "got integers too large for 64 bits")
     if array.dtype.kind not in "iuf":
         raise BadRequest(422, f"wrong type: pixel values must be numbers (got JSON {_kind(array)})")
+    if (b"true" in body or b"false" in body) and _has_bool(instances):  # NumPy would read true as 1
+        raise BadRequest(422, "wrong type: pixel values must be numbers (got JSON true/false)")
     if array.shape[1:] != tuple(image_shape):
         extra = " (wrap a single image in a list)" if array.shape == tuple(image_shape) else ""
         raise BadRequest(422, f"wrong shape: expected (n, {_shape(image_shape, ', ')}), got "
@@ -72,6 +88,10 @@ def parse_instances(body: bytes, image_shape: tuple[int, ...], value_range: tupl
 
 def _shape(shape, sep=" x "):
     return sep.join(str(s) for s in shape)
+
+
+def _has_bool(instances) -> bool:
+    return any(type(v) is bool for v in np.asarray(instances, dtype=object).ravel())
 
 
 def _kind(array):
@@ -109,6 +129,13 @@ async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BYTES:
         raise BadRequest(413, f"payload of {int(declared):,} bytes is over the limit of {MAX_BYTES:,}")
+    try:
+        return await asyncio.wait_for(_collect_body(request), timeout=BODY_TIMEOUT)
+    except TimeoutError:
+        raise BadRequest(408, f"the body took longer than {BODY_TIMEOUT:g} s to arrive") from None
+
+
+async def _collect_body(request: Request) -> bytes:
     body = bytearray()
     async for chunk in request.stream():  # also caps bodies sent without a Content-Length
         body += chunk

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 
 from serving.server import MAX_BATCH, MAX_BYTES, BadRequest, parse_instances
-from utils import serving
+from utils import serving as plumbing
 from utils.config import ROOT
 
 httpx = pytest.importorskip("httpx")
 SHAPE, RANGE = (28, 28), (0, 255)
 IMAGES = np.random.default_rng(0).integers(0, 256, size=(3, 28, 28))
+AS_JSON = {"content-type": "application/json"}
+ONE_TRUE = [[[True] + IMAGES[0, 0, 1:].tolist()] + IMAGES[0, 1:].tolist()]  # one true among 784 numbers
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +35,19 @@ def exported(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(exported, tmp_path_factory):
-    port = serving.free_port()
+    port = plumbing.free_port()
     log = tmp_path_factory.mktemp("log") / "server.log"
     env = {**os.environ, "MODEL_DIR": str(exported[0]), "TF_CPP_MIN_LOG_LEVEL": "3"}
     with open(log, "w") as out:
         process = subprocess.Popen([sys.executable, "-m", "uvicorn", "serving.server:app", "--app-dir", str(ROOT),
-                                    "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=out, stderr=out)
+                                    "--host", "127.0.0.1", "--port", str(port), "--limit-concurrency", "16"],
+                                   env=env, stdout=out, stderr=out)
     try:
-        serving.wait_until_ready(f"http://127.0.0.1:{port}/health", process, timeout=120, log=log)
+        plumbing.wait_until_ready(f"http://127.0.0.1:{port}/health", process, timeout=120, log=log)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             yield client
     finally:
-        assert serving.stop(process) is not None
+        assert plumbing.stop(process) is not None
 
 
 def test_health_and_a_valid_request(server, exported):
@@ -66,6 +69,13 @@ BAD = {
     "strings": (dict(json={"instances": [[["0"] * 28] * 28]}), 422, "wrong type"),
     "booleans": (dict(json={"instances": [[[True] * 28] * 28]}), 422, "wrong type"),
     "nulls": (dict(json={"instances": [[[None] * 28] * 28]}), 422, "wrong type"),
+    "true among numbers": (dict(json={"instances": ONE_TRUE}), 422, "(got JSON true/false)"),
+    "nested 100,000 deep": (dict(content=b"[" * 100_000 + b"]" * 100_000, headers=AS_JSON), 400, "nested too deeply"),
+    "a 5,000-digit number": (dict(content=b'{"instances": [[[' + b"9" * 5000 + b"]]]}", headers=AS_JSON), 400,
+                             "too many digits"),
+    "nested 70 deep": (dict(content=b'{"instances": ' + b"[" * 70 + b"0" + b"]" * 70 + b"}", headers=AS_JSON), 422,
+                       "nested too deeply"),
+    "beyond 64 bits": (dict(json={"instances": [[[2**64] * 28] * 28]}), 422, "out of range"),
     "wrong shape": (dict(json={"instances": np.zeros((2, 32, 32)).tolist()}), 422,
                     "expected (n, 28, 28), got (2, 32, 32)"),
     "unbatched image": (dict(json={"instances": IMAGES[0].tolist()}), 422, "wrap a single image"),
@@ -83,7 +93,7 @@ def test_bad_requests_get_a_4xx_naming_the_problem_and_the_server_keeps_serving(
     kwargs, status, fragment = BAD[name]
     answer = server.post("/predict", **kwargs)
     assert answer.status_code == status, answer.text
-    assert fragment in answer.json()["detail"]
+    assert fragment in answer.json()["detail"], answer.json()["detail"]
     assert server.post("/predict", json={"instances": IMAGES[:1].tolist()}).status_code == 200
 
 
@@ -102,27 +112,50 @@ def test_parse_instances_returns_float32_and_names_problems():
     with pytest.raises(BadRequest, match="NaN or infinity") as problem:
         parse_instances(b'{"instances": [[[NaN]]]}', (1, 1), RANGE)
     assert problem.value.status == 422
+    with pytest.raises(BadRequest, match="out of range.*too large for 64 bits"):
+        parse_instances(b'{"instances": [[[1, 18446744073709551616]]]}', (1, 2), RANGE)
+    with pytest.raises(BadRequest, match="true/false"):
+        parse_instances(b'{"instances": [[[1, false]]]}', (1, 2), RANGE)
+    assert parse_instances(b'{"instances": [[[1, 2]]], "note": "true"}', (1, 2), RANGE).shape == (1, 1, 2)
     with pytest.raises(BadRequest, match="over the limit of 2"):
         parse_instances(json.dumps({"instances": [[[0]]] * 3}).encode(), (1, 1), RANGE, max_batch=2)
 
 
 def test_plumbing_free_port_wait_and_stop(tmp_path):
-    port = serving.free_port()
+    port = plumbing.free_port()
     assert 1024 < port < 65536
     log = tmp_path / "log.txt"
     log.write_text("boom: no model\n")
     dead = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
     dead.wait(timeout=30)
     with pytest.raises(RuntimeError, match="exited with code 3:\nboom"):
-        serving.wait_until_ready(f"http://127.0.0.1:{port}/health", dead, timeout=5, log=log)
+        plumbing.wait_until_ready(f"http://127.0.0.1:{port}/health", dead, timeout=5, log=log)
     with pytest.raises(RuntimeError, match="did not answer"):
-        serving.wait_until_ready(f"http://127.0.0.1:{port}/health", timeout=0.5)
+        plumbing.wait_until_ready(f"http://127.0.0.1:{port}/health", timeout=0.5)
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    assert serving.stop(sleeper) is not None and sleeper.poll() is not None
-    assert serving.stop(None) is None
+    assert plumbing.stop(sleeper) is not None and sleeper.poll() is not None
+    assert plumbing.stop(None) is None
 
 
 def test_nothing_is_installed_outside_colab(monkeypatch):
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    assert serving.install_missing({"surely_not_a_module_xyz": "surely-not-a-package-xyz"}) == []
-    assert serving.missing_packages({"json": "json", "surely_not_a_module_xyz": "x"}) == ["x"]
+    assert plumbing.install_missing({"surely_not_a_module_xyz": "surely-not-a-package-xyz"}) == []
+    assert plumbing.missing_packages({"json": "json", "surely_not_a_module_xyz": "x"}) == ["x"]
+
+
+def test_a_body_that_arrives_too_slowly_gets_a_408(monkeypatch):
+    import asyncio
+
+    from serving import server as module
+
+    class SlowRequest:
+        headers: dict = {}
+
+        async def stream(self):
+            yield b'{"instances": '
+            await asyncio.sleep(5)
+
+    monkeypatch.setattr(module, "BODY_TIMEOUT", 0.2)
+    with pytest.raises(BadRequest, match="longer than 0.2 s") as problem:
+        asyncio.run(module._read_body(SlowRequest()))
+    assert problem.value.status == 408

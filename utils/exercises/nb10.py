@@ -58,7 +58,10 @@ def ex2(w, q, scale, max_error_in_scales, bytes_ratio):
             "down instead of to the nearest?)")
     error = as_number(max_error_in_scales, "max_error_in_scales")
     require(error != 1, "rounding to the nearest integer moves a value by at most half a step, not a whole one")
-    require(np.isclose(error, 0.5), f"{error} is not the bound: how far can round() move a number?")
+    require(not np.isclose(error, s / 2, rtol=1e-3, atol=0),
+            f"{error:.3g} is scale / 2, the bound in the weights' units: give it as a multiple of scale")
+    require(np.isclose(error, 0.5), f"{error} is not the bound, as a multiple of scale: how far can round() move a "
+            "number?")
     ratio = as_number(bytes_ratio, "bytes_ratio")
     require(np.isclose(ratio, 4), f"w.nbytes / q.nbytes is {ratio:g}: float32 takes 4 bytes, int8 one")
     return f"the largest error here is {np.abs(w - q_array * s).max() / s:.2f} scales; the bytes shrink 4 times."
@@ -137,6 +140,7 @@ _PRECISION = np.array([np.mean(_Y[_P == c] == c) for c in range(10)])
 EXAMPLES = [
     _ex1_example(),
     example(ex2, right=[_W, _Q, _S, 0.5, 4.0], wrong=[_W, _Q, _S, 1.0, 4.0], hint="half a step"),
+    example(ex2, right=[_W, _Q, _S, 0.5, 4.0], wrong=[_W, _Q, _S, _S / 2, 4.0], hint="as a multiple of scale"),
     example(ex3, right=[70_000, 240_000, 0.995], wrong=[240_000, 240_000, 0.995], hint="optimizations"),
     example(ex4, right=[_Y, _P, _RECALL, "T-shirt/top"], wrong=[_Y, _P, _PRECISION, "T-shirt/top"],
             hint="precision"),
