@@ -131,7 +131,7 @@ def epochs(full: int, quick: int) -> int:
 
 @contextlib.contextmanager
 def _quiet_native_stderr():
-    """Hide TensorFlow's C++ start-up messages (CUDA probing), which bypass Python's logging."""
+    """Hide what C++ code writes straight to stderr (TensorFlow's CUDA probing, LiteRT's log lines)."""
     sys.stderr.flush()
     saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)

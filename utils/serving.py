@@ -5,10 +5,8 @@ The lesson itself (saving, exporting, converting, starting the server, measuring
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata
 import importlib.util
-import os
 import socket
 import subprocess
 import sys
@@ -17,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .config import _quiet_native_stderr as quiet_native_stderr  # noqa: F401 - one implementation, re-exported
 from .config import scratch_dir
 
 #: Packages notebook 10 needs beyond Colab's preinstalled ones: import name -> pip name.
@@ -101,15 +100,3 @@ def _tail(log: Path | None, lines: int = 15) -> str:
     return ":\n" + "\n".join(text)
 
 
-@contextlib.contextmanager
-def quiet_native_stderr():
-    """Hide what C++ code writes straight to the process's stderr (LiteRT's converter and interpreter log lines)."""
-    sys.stderr.flush()
-    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
