@@ -76,8 +76,9 @@ def plot_history(runs, metrics=None, title=None):
                 ax.plot(epochs, history[f"val_{metric}"], color=color, linestyle="--",
                         label=f"{name} validation".strip())
         ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
         ax.set_title(metric)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="best")
     if title:
         fig.suptitle(title)
     fig.tight_layout()
