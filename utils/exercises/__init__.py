@@ -147,11 +147,13 @@ def require(condition, hint: str) -> None:
 
 # ---- small helpers the checks share ---------------------------------------------------------------------------
 
-def as_array(value, name: str, shape=None) -> np.ndarray:
-    """``value`` as a float array (tensors accepted); a hint when it is not numbers or has the wrong shape."""
+def as_array(value, name: str, shape=None, none_hint: str = "") -> np.ndarray:
+    """``value`` as a float array (tensors accepted); a hint when it is not numbers or has the wrong shape.
+
+    ``none_hint`` adds the likely cause of a None for this particular answer to the hint."""
     if value is None:
-        raise Hint(f"`{name}` is None: did something return nothing? (tape.gradient gives None for a value that "
-                   "was not computed from the variable with TensorFlow operations inside the tape)")
+        raise Hint(f"`{name}` is None: did a function end without `return`, or a call return nothing?"
+                   + (f" ({none_hint})" if none_hint else ""))
     if hasattr(value, "numpy"):
         value = value.numpy()
     try:

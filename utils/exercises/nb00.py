@@ -42,7 +42,8 @@ def ex1(signature, scale_and_shift):
 def ex2(gradient):
     x = np.array([0.0, 1.0, 2.0])
     expected = 3 * x**2 * np.sin(x) + x**3 * np.cos(x)
-    got = as_array(gradient, "gradient", shape=(3,))
+    got = as_array(gradient, "gradient", shape=(3,),
+                   none_hint="tape.gradient gives None for a value not computed from the variable inside the tape")
     require(not np.allclose(got, 3 * x**2 * np.sin(x), atol=1e-4),
             "that is only 3x² sin x: np.sin is invisible to the tape, so sin(x) counted as a constant; use tf.sin")
     require(not np.allclose(got, x**3 * np.sin(x), atol=1e-4),
@@ -54,7 +55,8 @@ def ex2(gradient):
 
 @exercise(3, "second derivatives")
 def ex3(second_derivative):
-    got = as_array(second_derivative, "second_derivative")
+    got = as_array(second_derivative, "second_derivative",
+                   none_hint="tape.gradient gives None for a value not computed from the variable inside the tape")
     require(got.shape == (3,), f"`second_derivative` should have one value per x (shape (3,)), got {got.shape}")
     require(not np.allclose(got, 2 * np.array([-1.5, 0.0, 1.5])),
             "these are first derivatives, 2x: differentiate `df` once more with the outer tape")
