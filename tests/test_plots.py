@@ -146,6 +146,23 @@ def test_plot_decision_boundary_with_labels_and_sklearn_without_predict_proba():
         utils.plot_decision_boundary(lambda g: np.sign(g[:, 0]).astype(int), x, y)
 
 
+def test_plot_decision_boundary_class_legend_and_colorbar():
+    x, y = VERTICAL
+    fig = utils.plot_decision_boundary(lambda g: 1 / (1 + np.exp(-4 * g[:, 0])), x, y, resolution=20,
+                                       class_names=["left", "right"], colorbar_label="P(right)")
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["left", "right"]
+    assert len(fig.axes) == 2 and fig.axes[1].get_ylabel() == "P(right)"  # the colour bar
+    three = lambda g: np.digitize(g[:, 0], [-0.3, 0.3])  # noqa: E731 - labels 0, 1, 2
+    fig = utils.plot_decision_boundary(three, np.vstack([x, [[0, 0]]]), np.r_[y, 2], resolution=20,
+                                       class_names=["a", "b", "c"])
+    assert len(fig.axes[0].get_legend().get_texts()) == 3
+    with pytest.raises(ValueError, match="class_names has 2 names"):
+        utils.plot_decision_boundary(three, np.vstack([x, [[0, 0]]]), np.r_[y, 2], class_names=["a", "b"])
+    with pytest.raises(ValueError, match="colorbar_label needs a two-class model"):
+        utils.plot_decision_boundary(three, np.vstack([x, [[0, 0]]]), np.r_[y, 2], colorbar_label="P")
+
+
 def test_show_images_rescales_negative_images_instead_of_clipping_them():
     image = np.full((1, 4, 4, 3), -0.5, dtype="float32")
     image[0, 0, 0] = 0.5  # a [-1, 1] image, as MobileNet's preprocessing makes

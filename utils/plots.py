@@ -255,7 +255,8 @@ def _infer_output(scores: np.ndarray) -> str:
     return "probability" if scores.min() >= 0 and np.allclose(scores.sum(axis=1), 1, atol=1e-3) else "logit"
 
 
-def plot_decision_boundary(model, x, y, ax=None, resolution=200, title=None, output=None):
+def plot_decision_boundary(model, x, y, ax=None, resolution=200, title=None, output=None, class_names=None,
+                           colorbar_label=None):
     """Colour the plane by a 2-D classifier's prediction and draw the samples on top.
 
     ``model`` is a Keras model, a scikit-learn classifier (with or without
@@ -267,10 +268,14 @@ def plot_decision_boundary(model, x, y, ax=None, resolution=200, title=None, out
     linear activation, class ids as integers) or from the values; when a single
     output column lies outside 0..1 and nothing says what it is, the function
     asks instead of guessing. ``x`` is (N, 2) and ``y`` (N,) integer labels.
+    ``class_names`` (one name per class id) adds a legend of the samples' colours;
+    ``colorbar_label`` adds a colour bar with that label for the probability of
+    class 1 (two classes only).
 
     Example:
         >>> fig = plot_decision_boundary(model, x, y, title="2 hidden neurons")
         >>> fig = plot_decision_boundary(lambda g: g @ w + b, x, y, output="logit")
+        >>> fig = plot_decision_boundary(model, x, y, class_names=["cat", "dog"], colorbar_label="P(dog)")
     """
     if output is not None and output not in _OUTPUTS:
         raise ValueError(f"output must be one of {_OUTPUTS} or None (work it out), got {output!r}")
@@ -315,14 +320,31 @@ def plot_decision_boundary(model, x, y, ax=None, resolution=200, title=None, out
         fig, ax = plt.subplots(figsize=(4, 4))
     else:
         fig = ax.figure
+    if colorbar_label is not None and scores.ndim != 1:
+        raise ValueError("colorbar_label needs a two-class model (one probability per point); for several "
+                         "classes pass class_names for a legend instead")
     if scores.ndim == 1:
-        ax.contourf(g0, g1, scores.reshape(g0.shape), levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+        filled = ax.contourf(g0, g1, scores.reshape(g0.shape), levels=np.linspace(0, 1, 11), cmap="RdBu_r",
+                             alpha=0.35)
         ax.contour(g0, g1, scores.reshape(g0.shape), levels=[0.5], colors="k", linewidths=1)
+        if colorbar_label is not None:
+            fig.colorbar(filled, ax=ax, label=colorbar_label, ticks=np.linspace(0, 1, 6))
     else:
         ax.contourf(g0, g1, scores.argmax(axis=1).reshape(g0.shape), alpha=0.4, cmap="tab10",
                     levels=np.arange(scores.shape[1] + 1) - 0.5)
-    ax.scatter(x[:, 0], x[:, 1], c=y, cmap="bwr" if scores.ndim == 1 else "tab10", s=16, edgecolors="k",
-               linewidths=0.5)
+    cmap = "bwr" if scores.ndim == 1 else "tab10"
+    if class_names is None:
+        ax.scatter(x[:, 0], x[:, 1], c=y, cmap=cmap, s=16, edgecolors="k", linewidths=0.5)
+    else:
+        class_names = list(class_names)
+        if len(class_names) <= int(y.max()):
+            raise ValueError(f"class_names has {len(class_names)} names but y has class ids up to {int(y.max())}")
+        norm = plt.Normalize(y.min(), y.max())  # the same colours as scatter(c=y) without names
+        for k, name in enumerate(class_names):
+            if np.any(y == k):
+                ax.scatter(*x[y == k].T, color=plt.get_cmap(cmap)(norm(k)), s=16, edgecolors="k", linewidths=0.5,
+                           label=name)
+        ax.legend(loc="best", fontsize=8)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     if title:
