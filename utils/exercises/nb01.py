@@ -51,7 +51,13 @@ def ex2(x_xor_product, why):
 
 
 @exercise(3, "the perceptron on overlapping classes")
-def ex3(mistakes_vv, train_accuracy_vv, converges):
+def ex3(x_train_aug, w_vv, mistakes_vv, train_accuracy_vv, converges, y_train):
+    x_aug = _with_leading_ones(x_train_aug, "x_train_aug", 3)
+    labels = as_array(y_train, "y_train").reshape(-1)
+    require(len(labels) == len(x_aug), f"`x_train_aug` has {len(x_aug)} rows but y_train {len(labels)} labels: "
+            "add the column of ones to x_train, the training set of section 4")
+    weights = as_array(w_vv, "w_vv").reshape(-1)
+    require(weights.shape == (3,), f"`w_vv` should be the perceptron's [b, w1, w2], got {weights.size} numbers")
     mistakes = as_array(mistakes_vv, "mistakes_vv").reshape(-1)
     require(len(mistakes) == 30, f"`mistakes_vv` has {len(mistakes)} entries: train with max_epochs=30")
     require(mistakes[-1] > 0, "the last epoch made no mistake: did you train on the versicolor/virginica data "
@@ -59,8 +65,10 @@ def ex3(mistakes_vv, train_accuracy_vv, converges):
     accuracy = as_number(train_accuracy_vv, "train_accuracy_vv")
     require(0 <= accuracy <= 1, f"`train_accuracy_vv` is {accuracy:g}: give the share of flowers classified "
             "correctly (between 0 and 1), not a count")
-    require(0.5 < accuracy < 1, f"a training accuracy of {accuracy:.2f} is not what the last w gives: compare "
-            "perceptron_predict(x_train_aug, w_vv) with the labels and take the mean")
+    expected = float(np.mean((x_aug @ weights >= 0).astype(int) == labels))
+    require(abs(accuracy - expected) < 1e-6,
+            f"`train_accuracy_vv` is {accuracy:.3f}, but the last w classifies {expected:.3f} of the training "
+            "flowers correctly: compare perceptron_predict(x_train_aug, w_vv) with y_train and take the mean")
     require(isinstance(converges, bool | np.bool_), f"`converges` should be True or False, got {converges!r}")
     require(not converges, "look at mistakes_vv: it never reaches 0, so the perceptron never stops updating")
     return "no line separates these flowers, so the perceptron never settles; logistic regression does."
@@ -96,8 +104,8 @@ def ex5(mse_per_epoch, why_bounded):
     answer = choice(why_bounded, "why_bounded", "abc")
     require(answer != "c", "Keras does not clip gradients unless you ask (clipnorm=...); the difference is in "
             "the loss")
-    require(answer == "a", "the cross-entropy does have a minimum (section 4 found it); compare how large the "
-            "gradients of the two losses can get")
+    require(answer == "a", "the cross-entropy does have a minimum (section 4 trains until J stops falling); "
+            "compare how large the gradients of the two losses can get")
     return "a step too large for the MSE bowl lands higher on the other side, and every step overshoots more."
 
 
@@ -105,12 +113,17 @@ _RNG = np.random.default_rng(0)
 _X3 = np.c_[np.ones(10), _RNG.normal(size=(10, 2))]
 _W_REF, _B_REF = np.array([[2.362], [2.991]]), 0.263
 _TAPE_W, _TAPE_B = np.array([0.12, -0.34]), 0.05
+_W_VV, _Y3 = np.array([0.1, 1.0, -0.5]), np.array([0, 1, 1, 0, 1, 0, 0, 1, 1, 0])
+_ACC_VV = float(np.mean((_X3 @ _W_VV >= 0) == _Y3))
 EXAMPLES = [
     example(ex1, right=[_X3, np.array([[0.263], [2.362], [2.991]]), _B_REF, _W_REF],
             wrong=[_X3[:, [1, 2, 0]], np.array([[2.362], [2.991], [0.263]]), _B_REF, _W_REF],
             hint="put it first"),
     example(ex2, right=[XOR_FEATURES, "b"], wrong=[XOR_FEATURES[:, :3], "b"], hint="fourth column"),
-    example(ex3, right=[[9, 7, 8] * 10, 0.9, False], wrong=[[9, 7, 8] * 10, 63, False], hint="not a count"),
+    example(ex3, right=[_X3, _W_VV, [9, 7, 8] * 10, _ACC_VV, False, _Y3],
+            wrong=[_X3, _W_VV, [9, 7, 8] * 10, 7 * _ACC_VV, False, _Y3], hint="not a count"),
+    example(ex3, right=[_X3, _W_VV, [9, 7, 8] * 10, _ACC_VV, False, _Y3],
+            wrong=[_X3, _W_VV, [9, 7, 8] * 10, 0.9, False, _Y3], hint="classifies"),
     example(ex4, right=[_TAPE_W, _TAPE_B, _TAPE_W, _TAPE_B], wrong=[70 * _TAPE_W, 70 * _TAPE_B, _TAPE_W, _TAPE_B],
             hint="divide the sum by m"),
     example(ex5, right=[list(np.geomspace(1e5, 1e30, 20)), "a"], wrong=[list(np.geomspace(1e5, 900, 20)), "a"],
