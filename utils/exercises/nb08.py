@@ -36,11 +36,13 @@ def ex1(ae_errors, pca_errors, advantage_where):
             "after so few epochs, but a curved code space can do better: at which sizes does a flat subspace fit "
             "worst?")
     ratio = ae[0] / pca[0]
+    at_64 = "ahead of" if ae[-1] < pca[-1] else "behind"
+    large = f" At 64 numbers it is {at_64} PCA ({ae[-1]:.4f} against {pca[-1]:.4f})."
     if ratio < 1:
         return f"with 2 numbers the autoencoder's error is {ratio:.2f} of PCA's: a curved code space fits where a " \
-               "flat one cannot."
+               "flat one cannot." + large
     return f"with 2 numbers your autoencoder's error is still {ratio:.2f} times PCA's: after so few epochs it has " \
-           "not caught up; trained longer (full mode) it falls below PCA's at small codes."
+           "not caught up; trained longer (full mode) it falls below PCA's at small codes." + large
 
 
 def _same_class(neighbours, labels):
@@ -86,7 +88,9 @@ def ex3(denoising_factors):
     bar = 1.5 if quick_mode() else 4.0
     require(factors["conv"] > bar, f"the convolutional denoiser only lowers the error {factors['conv']:.1f}-fold: "
             "did it train on (noisy, clean) pairs reshaped to 28x28x1?")
-    return f"dense {factors['dense']:.1f}x, convolutional {factors['conv']:.1f}x lower error, on the same images."
+    winner, loser = sorted(factors, key=factors.get, reverse=True)
+    return f"dense {factors['dense']:.1f}x, convolutional {factors['conv']:.1f}x lower error, on the same images: " \
+           f"the {winner} denoiser wins, its error {1 - factors[loser] / factors[winner]:.0%} below the {loser} one's."
 
 
 @exercise(4, "which anomalies are hard?")
@@ -112,7 +116,8 @@ def ex4(scores, y_val, auc, hardest):
     require(hardest not in TOPS, f"{hardest} is a top, a normal class: look among the six anomaly classes")
     require(hardest == lowest, f"in your scores the anomaly class with the lowest mean error is {lowest}, not "
             f"{hardest}")
-    return f"AUC {expected:.3f}; the hardest anomaly is {lowest}: it shares the tops' silhouette."
+    return f"AUC {expected:.3f}; the hardest anomaly is {lowest}: of the six anomaly classes, the model trained on " \
+           f"tops reconstructs it best. Look at a few {lowest} images: what do they share with the tops?"
 
 
 @exercise(5, "teaser: a variational autoencoder")
