@@ -37,7 +37,8 @@ def plot_history(runs, metrics=None, title=None):
 
     ``runs`` is what ``model.fit`` returns (a ``History``), its ``.history``
     dict, or a dict ``{"run name": History, ...}`` to compare runs.
-    ``metrics`` defaults to every metric of the first run (``loss`` first).
+    ``metrics`` defaults to every metric of the first run, in the order its history lists them
+    (which need not start with ``loss``: pass ``metrics=["loss", "accuracy"]`` to fix the order).
 
     Example:
         >>> history = model.fit(x, y, validation_split=0.2, epochs=5, verbose=0)
