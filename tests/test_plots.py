@@ -23,6 +23,9 @@ def test_plot_history_one_and_several_runs():
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     assert len(fig.axes[0].lines) == 2  # train and validation
     assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes] == [("epoch", "loss"), ("epoch", "accuracy")]
+    fig.canvas.draw()
+    ticks = fig.axes[0].get_xticks()
+    assert len(ticks) and all(float(t).is_integer() for t in ticks), f"epoch ticks must be whole numbers: {ticks}"
     fig = utils.plot_history({"SGD": HISTORY, "Adam": HISTORY}, metrics="loss")
     assert len(fig.axes) == 1 and len(fig.axes[0].lines) == 4
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .config import check_positive_int
 
@@ -77,6 +78,7 @@ def plot_history(runs, metrics=None, title=None):
                 ax.plot(epochs, history[f"val_{metric}"], color=color, linestyle="--",
                         label=f"{name} validation".strip())
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(metric)
         ax.set_title(metric)
         ax.legend(fontsize=8, loc="best")
