@@ -214,7 +214,8 @@ def ex6(val_accuracy, answer):
     letter = choice(answer, "answer", "abc")
     require(letter != "c", "a run that over-fits shows it as a validation accuracy that falls; here the schedule is "
             "what differs between a short run and the start of a long one")
-    require(letter == "a", "the seed is the same in every run; look at the learning rate at the end of each run")
+    require(letter == "a", "the runs do start from different random weights, but that moves results by about a "
+            "point; what differs systematically is the learning rate at the end of each run")
     curve = ", ".join(f"{epochs} epochs {value:.3f}" for epochs, value in sorted(acc.items()))
     return f"validation accuracy: {curve}."
 
