@@ -24,6 +24,7 @@ ALLOWED = {
     # network; sections of Goodfellow et al.
     "04_cnn_cifar10": {"3,072"},  # 32·32·3
     "06_transfer_learning": {"9.8", "17,536"},  # 50,000·128²·3·4 bytes; 3·3·128 + 128·128 weights per block
+    "09_generative_models": {"2,048"},  # the size of Inception-v3's pooled features, which FID uses
     "12_reinforcement_learning": {"10,019", "20,099"},  # the last seeds of ranges that start at 10_000 and 20_000
 }
 
