@@ -70,12 +70,11 @@ def ex2(fids, entropies, best_temperature, why_small_is_worse):
     require(as_number(best_temperature, "best_temperature") == best,
             f"in your results the lowest Fréchet distance is at t = {best}, not {best_temperature}")
     answer = choice(why_small_is_worse, "why_small_is_worse", "abc")
-    require(answer != "b", "a smaller t gives codes nearer the centre of the prior, which decode to clean, typical "
-            "digits: the images are not the problem")
-    require(answer == "a", "look at the class entropies and at the second term of the distance: what does it "
-            "compare?")
-    return f"distances {', '.join(f't={t}: {d:.1f}' for t, d in distances.items())}; a small t trades variety for " \
-           "typical images, and the covariance term of the distance notices."
+    require(answer != "b", "look at the row t = 0.5 and at its class entropy: codes nearer the centre of the prior "
+            "decode to average digits, greyer and less varied")
+    require(answer == "a", "compare the rows of samples: the scale of the code changes what the decoder draws")
+    return f"distances {', '.join(f't={t}: {d:.1f}' for t, d in distances.items())}; a small t trades variety (and " \
+           "sharpness) for typical, average images, and the distance notices."
 
 
 @exercise(3, "what a Fréchet distance cannot see")
