@@ -87,3 +87,23 @@ def test_run_reports_a_malformed_record_as_a_failure(build, monkeypatch, capsys)
     assert runner.run(["01"], quick=False, store=False) == 1
     out = capsys.readouterr().out
     assert "its record is malformed record" in out and "1 notebook(s) failed: 01_perceptron.ipynb" in out
+
+
+def test_a_failing_notebook_leaves_its_partial_outputs_in_build_and_is_not_stored(build, monkeypatch):
+    import nbformat
+
+    monkeypatch.setenv("QUICK", "1")  # execute() sets QUICK; monkeypatch restores it afterwards
+    notebook = build / "notebooks" / "98_failing.ipynb"
+    notebook.parent.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('reached the first cell')"),
+                                         nbformat.v4.new_code_cell("raise ValueError('broken on purpose')"),
+                                         nbformat.v4.new_code_cell("print('never reached')")])
+    nbformat.write(nb, notebook)
+    stored_before = notebook.read_text()
+    with pytest.raises(RuntimeError, match=r"broken on purpose.*build/executed/98_failing.ipynb"):
+        runner.execute(notebook, quick=True, store=True)
+    assert notebook.read_text() == stored_before
+    partial = nbformat.read(build / "build" / "executed" / "98_failing.ipynb", as_version=4)
+    outputs = [cell.get("outputs", []) for cell in partial.cells]
+    assert "reached the first cell" in outputs[0][0]["text"]
+    assert outputs[1][0]["ename"] == "ValueError" and not outputs[2]

@@ -53,10 +53,15 @@ def execute(path: Path, quick: bool, store: bool) -> float:
     start = time.perf_counter()
     client = NotebookClient(nb, timeout=3600, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    minutes = (time.perf_counter() - start) / 60
     for folder in ("executed", "html"):
         (BUILD / folder).mkdir(parents=True, exist_ok=True)
+    try:
+        client.execute()
+    except Exception as exc:  # keep the outputs up to the failing cell for diagnosis; never store them
+        nbformat.write(nb, BUILD / "executed" / path.name)
+        raise RuntimeError(f"{describe_failure(exc)} (outputs up to the failing cell: "
+                           f"build/executed/{path.name})") from exc
+    minutes = (time.perf_counter() - start) / 60
     nbformat.write(nb, BUILD / "executed" / path.name)
     html, _ = HTMLExporter().from_notebook_node(nb)
     (BUILD / "html" / f"{path.stem}.html").write_text(html, encoding="utf-8")
