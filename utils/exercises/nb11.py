@@ -48,7 +48,7 @@ def ex2(kept, keeps_most, what_goes_wrong):
     most = max(counts, key=counts.get)
     require(as_number(keeps_most, "keeps_most") == most, f"in your counts the most boxes are kept at {most}")
     answer = choice(what_goes_wrong, "what_goes_wrong", "abc")
-    require(answer != "b", "a box is removed when its overlap is *above* the threshold: a low threshold removes more")
+    require(answer != "b", "a box is removed when its overlap is above the threshold: a low threshold removes more")
     require(answer == "a", "look at your counts: they change with the threshold")
     return f"kept {counts[0.1]:.0f} / {counts[0.5]:.0f} / {counts[0.9]:.0f} boxes at 0.1 / 0.5 / 0.9."
 
