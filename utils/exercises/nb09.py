@@ -58,8 +58,8 @@ def _dict_of_numbers(value, name, keys):
 TEMPERATURES = (0.5, 1.0, 1.5)
 
 
-@exercise(2, "temperature: sharpness against variety")
-def ex2(fids, entropies, best_temperature, why_small_is_worse):
+@exercise(2, "temperature: what the scale of the code does")
+def ex2(fids, entropies, best_temperature, what_small_t_does):
     distances = _dict_of_numbers(fids, "fids", TEMPERATURES)
     bits = _dict_of_numbers(entropies, "entropies", TEMPERATURES)
     require(all(d > 0 for d in distances.values()), "Fréchet distances are positive: frechet_distance(features of "
@@ -69,12 +69,12 @@ def ex2(fids, entropies, best_temperature, why_small_is_worse):
     best = min(distances, key=distances.get)
     require(as_number(best_temperature, "best_temperature") == best,
             f"in your results the lowest Fréchet distance is at t = {best}, not {best_temperature}")
-    answer = choice(why_small_is_worse, "why_small_is_worse", "abc")
+    answer = choice(what_small_t_does, "what_small_t_does", "abc")
     require(answer != "b", "look at the row t = 0.5 and at its class entropy: codes nearer the centre of the prior "
             "decode to average digits, greyer and less varied")
     require(answer == "a", "compare the rows of samples: the scale of the code changes what the decoder draws")
-    return f"distances {', '.join(f't={t}: {d:.1f}' for t, d in distances.items())}; a small t trades variety (and " \
-           "sharpness) for typical, average images, and the distance notices."
+    return f"distances {', '.join(f't={t}: {d:.1f}' for t, d in distances.items())}; a small t only gives " \
+           "typical, average images, less varied and no sharper; the distance notices."
 
 
 @exercise(3, "what a Fréchet distance cannot see")
