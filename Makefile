@@ -13,7 +13,7 @@ help:  ## list the commands
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-compile -r requirements.txt  # bytecode is written on first import
 	rm -f $(VENV)/.installed-*; touch $@
 
 setup: $(STAMP)  ## create .venv and install requirements.txt
@@ -27,7 +27,7 @@ store: $(STAMP)  ## like run, and store the full-mode outputs in notebooks/ (mai
 test: $(STAMP)  ## unit tests, structure checks, and every notebook in quick mode with its exercise solutions run (nbval)
 	$(BIN)/python -m utils.exercises $(NB)
 	QUICK=1 EXERCISES_STRICT=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests build/solved/$(NB)*.ipynb --nbval-lax \
-		--nbval-cell-timeout=900 -q -W ignore::DeprecationWarning
+		--nbval-cell-timeout=900 -q -W ignore::DeprecationWarning --durations=12
 
 lint: $(STAMP)  ## ruff on utils/, tests/ and the notebooks
 	$(BIN)/ruff check utils tests notebooks
