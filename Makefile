@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 NB     ?=
+JOBS   ?= 2
 PACK   ?=
 
 .PHONY: help setup run store test lint lab data fork clean distclean
@@ -27,6 +28,7 @@ store: $(STAMP)  ## like run, and store the full-mode outputs in notebooks/ (mai
 test: $(STAMP)  ## unit tests, structure checks, and every notebook in quick mode with its exercise solutions run (nbval)
 	$(BIN)/python -m utils.exercises $(NB)
 	QUICK=1 EXERCISES_STRICT=1 MPLBACKEND=Agg $(BIN)/python -m pytest tests build/solved/$(NB)*.ipynb --nbval-lax \
+		-n $(JOBS) --dist loadscope \
 		--nbval-cell-timeout=900 -q -W ignore::DeprecationWarning --durations=12
 
 lint: $(STAMP)  ## ruff on utils/, tests/ and the notebooks

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root, for `utils`
 
 from utils.data import _keras_home_path, missing_data
 
@@ -22,13 +22,11 @@ def _needs_data(item) -> bool:
     return item.get_closest_marker("needs_data") is not None or str(item.path).endswith(".ipynb")
 
 
-def pytest_collection_modifyitems(session, config, items):
+def _stop_if_data_missing():
     """Stop once, with one sentence, when tests that need the course data would run without it.
 
     On CI (the environment variable CI is set) the run fails; it never skips those tests silently.
     """
-    if not any(_needs_data(item) for item in items):
-        return
     missing = missing_data()
     if not missing:
         return
@@ -38,3 +36,25 @@ def pytest_collection_modifyitems(session, config, items):
                "(for example KERAS_HOME=../shared/keras_home)"
                + (" -- failing, because CI must run the data tests." if on_ci else "."))
     pytest.exit(message, returncode=EXIT_NO_DATA_CI if on_ci else EXIT_NO_DATA_LOCAL)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    if hasattr(config, "workerinput"):
+        return  # a pytest-xdist worker: the controlling process checks once (below), or each worker would stop
+    if any(_needs_data(item) for item in items):
+        _stop_if_data_missing()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _id_needs_data(nodeid: str) -> bool:
+    path = ROOT / nodeid.split("::")[0]
+    return path.suffix == ".ipynb" or (path.suffix == ".py" and "pytest.mark.needs_data" in path.read_text())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """With `pytest -n N` (make test), the controlling process sees the collected test ids before any runs."""
+    if any(_id_needs_data(nodeid) for nodeid in ids):
+        _stop_if_data_missing()

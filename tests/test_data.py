@@ -375,3 +375,24 @@ def test_a_damaged_imdb_archive_is_named_and_leaves_nothing_half_done(tmp_path, 
         utils.imdb_dir()
     assert f"the cached file {archive}" in str(info.value) and "delete that file and run `make data`" in str(info.value)
     assert sorted(p.name for p in archive.parent.iterdir()) == ["aclImdb_v1_archive"]
+
+
+def test_imdb_extraction_finished_by_another_process_meanwhile_is_kept_not_replaced(tmp_path, monkeypatch):
+    """Two notebooks (make test runs two at once) may extract IMDB together: the second must not delete the
+    first one's finished folder, which the first may be reading."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    finished = tmp_path / "datasets" / "aclImdb_v1" / "aclImdb"
+    expected = {f"{split}/{label}": data.IMDB_REVIEWS_PER_FOLDER for split in ("train", "test")
+                for label in ("pos", "neg")}
+
+    def extract_while_another_process_finishes(archive, into):
+        (into / "aclImdb").mkdir(parents=True)
+        finished.mkdir(parents=True)
+        (finished / data._IMDB_MARKER).write_text("the other process")
+
+    monkeypatch.setattr(data, "_download", lambda *args, **kwargs: tmp_path / "archive")
+    monkeypatch.setattr(data, "_extract_tar", extract_while_another_process_finishes)
+    monkeypatch.setattr(data, "_imdb_counts", lambda root: expected)
+    assert data.imdb_dir() == finished
+    assert (finished / data._IMDB_MARKER).read_text() == "the other process"
+    assert not list((tmp_path / "datasets").glob("aclImdb_v1.partial-*"))

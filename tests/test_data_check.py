@@ -10,17 +10,18 @@ import utils
 from tests.conftest import EXIT_NO_DATA_CI, EXIT_NO_DATA_LOCAL
 
 
-def _pytest_without_data(tmp_path, ci):
+def _pytest_without_data(tmp_path, ci, workers):
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env.update(KERAS_HOME=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="3", **({"CI": "true"} if ci else {}))
     return subprocess.run([sys.executable, "-m", "pytest", "tests/test_data.py", "-q", "-p", "no:cacheprovider",
-                           "-k", "fashion_mnist or stratified"], env=env, cwd=utils.ROOT, capture_output=True,
+                           "-k", "fashion_mnist or stratified", *workers], env=env, cwd=utils.ROOT, capture_output=True,
                           text=True, timeout=300)
 
 
-@pytest.mark.parametrize(("ci", "code"), [(False, EXIT_NO_DATA_LOCAL), (True, EXIT_NO_DATA_CI)])
-def test_an_empty_cache_stops_the_run_once_with_one_clear_sentence(tmp_path, ci, code):
-    done = _pytest_without_data(tmp_path, ci)
+@pytest.mark.parametrize(("ci", "code", "workers"), [(False, EXIT_NO_DATA_LOCAL, []), (True, EXIT_NO_DATA_CI, []),
+                                                     (True, EXIT_NO_DATA_CI, ["-n", "2"])])  # as make test runs
+def test_an_empty_cache_stops_the_run_once_with_one_clear_sentence(tmp_path, ci, code, workers):
+    done = _pytest_without_data(tmp_path, ci, workers)
     out = done.stdout + done.stderr
     assert done.returncode == code != 0, out[-3000:]
     assert out.count("The course data are missing from the Keras cache") == 1, out[-3000:]

@@ -450,6 +450,9 @@ def imdb_dir() -> Path:
         raise _damaged("imdb", archive, f"is incomplete: it holds {counts} non-empty reviews where "
                        f"{IMDB_REVIEWS_PER_FOLDER} per folder are expected")
     (partial / "aclImdb" / _IMDB_MARKER).write_text(json.dumps(counts))
+    if (extracted / _IMDB_MARKER).is_file():  # another process finished first, and may be reading it: keep it
+        shutil.rmtree(partial, ignore_errors=True)
+        return extracted
     if target.exists():  # an unmarked (half-done or unchecked) extraction: replace it
         trash = datasets / f"aclImdb_v1.partial-old-{os.getpid()}"
         with contextlib.suppress(OSError):
