@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root, for `utils`
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from utils.config import ROOT
 from utils.data import _keras_home_path, missing_data
 
 #: pytest's exit code for a run stopped by missing data: a usage error locally, a test failure on CI.
@@ -43,9 +44,6 @@ def pytest_collection_modifyitems(session, config, items):
         return  # a pytest-xdist worker: the controlling process checks once (below), or each worker would stop
     if any(_needs_data(item) for item in items):
         _stop_if_data_missing()
-
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _id_needs_data(nodeid: str) -> bool:
