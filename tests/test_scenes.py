@@ -134,4 +134,7 @@ def test_draw_boxes_and_mask_colormap():
     ax.imshow(np.zeros((64, 64)))
     draw_boxes(ax, [[1, 2, 10, 20], [30, 30, 40, 50]], [3, 7], scores=[0.9, 0.5])
     assert len(ax.patches) == 2 and [t.get_text() for t in ax.texts] == ["3 0.90", "7 0.50"]
+    assert [t.get_position()[1] for t in ax.texts] == [0.5, 28.5], "labels above the boxes (pixel edges at -0.5)"
+    draw_boxes(ax, [[1, 2, 10, 20]], [4], text_below=True)
+    assert ax.texts[-1].get_position()[1] == 20.5 and ax.texts[-1].get_va() == "top", "label below the box"
     plt.close(fig)
