@@ -137,6 +137,8 @@ def ex5(exact_4, exact_8, why_wrong):
             "with val_multi.counts?")
     require(eight > 0.5, f"only {eight:.0%} of the 8-connected counts are right: count the components of "
             "val_multi.semantic > 0 with structure=np.ones((3, 3))")
+    require(four < eight, "4-connectivity splits more digits (diagonal neighbours do not connect), so its counts "
+            "should be right less often: are exact_4 and exact_8 swapped?")
     answer = choice(why_wrong, "why_wrong", "abc")
     require(answer != "b", "these are the true masks: every pixel's label is right")
     require(answer == "a", "no detector is involved here; look at a scene whose count is wrong")
@@ -165,4 +167,5 @@ EXAMPLES = [
             wrong=[_R, _P, 0.7, 0.5], hint="swapped"),
     example(ex4, right=[_DICE10, _IOU10, "a"], wrong=[_IOU10, _IOU10, "a"], hint="2 IoU / (1 + IoU)"),
     example(ex5, right=[0.8, 0.9, "a"], wrong=[0.8, 0.9, "b"], hint="true masks"),
+    example(ex5, right=[0.8, 0.9, "a"], wrong=[0.9, 0.8, "a"], hint="swapped"),
 ]
