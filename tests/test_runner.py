@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,19 @@ def test_a_failing_notebook_leaves_its_partial_outputs_in_build_and_is_not_store
     outputs = [cell.get("outputs", []) for cell in partial.cells]
     assert "reached the first cell" in outputs[0][0]["text"]
     assert outputs[1][0]["ename"] == "ValueError" and not outputs[2]
+
+
+def test_write_timing_lists_the_slowest_cells_and_strips_the_timings(build):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# title"),
+                                         nbformat.v4.new_code_cell("fast = 1"),
+                                         nbformat.v4.new_code_cell("slow = 2\nmore = 3")])
+    for cell, end in ((nb.cells[1], "2026-12-01T10:00:01.5Z"), (nb.cells[2], "2026-12-01T10:00:12Z")):
+        cell.metadata["execution"] = {"iopub.execute_input": "2026-12-01T10:00:00Z", "shell.execute_reply": end}
+    runner.write_timing(nb, Path("07_example.ipynb"), "quick")
+    lines = (build / "build" / "timing" / "07_example.quick.txt").read_text().splitlines()
+    assert lines[0] == "07_example (quick mode): 14 s in code cells, slowest first"
+    assert lines[1].split() == ["12.0", "s", "cell", "2", "slow", "=", "2"]
+    assert lines[2].split()[:4] == ["1.5", "s", "cell", "1"]
+    assert all("execution" not in cell.metadata for cell in nb.cells)

@@ -3,9 +3,10 @@
 ``python -m utils.runner run [--quick] [--store] [NOTEBOOK ...]``
     Execute notebooks top to bottom in a fresh kernel (full mode unless
     ``--quick``), write executed copies to ``build/executed/`` and HTML to
-    ``build/html/``, then regenerate ``RESULTS.md`` from what each notebook
-    recorded with :func:`utils.record_results`. ``--store`` also writes the
-    executed notebook back into ``notebooks/`` (stored outputs for students).
+    ``build/html/``, the slowest cells to ``build/timing/``, then regenerate
+    ``RESULTS.md`` from what each notebook recorded with
+    :func:`utils.record_results`. ``--store`` also writes the executed notebook
+    back into ``notebooks/`` (stored outputs for students, without timings).
 
 ``python -m utils.runner fork OWNER/REPO``
     Point the Colab badges, the notebooks' setup cells, the README and
@@ -42,6 +43,34 @@ def notebook_paths(names=()) -> list[Path]:
     return chosen
 
 
+def cell_seconds(nb) -> list[tuple[float, int, str]]:
+    """(seconds, cell index, first line) for each code cell that recorded its timing, slowest first."""
+    from datetime import datetime
+
+    rows = []
+    for index, cell in enumerate(nb.cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        begin, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if cell.cell_type == "code" and begin and end:
+            seconds = (datetime.fromisoformat(end.replace("Z", "+00:00"))
+                       - datetime.fromisoformat(begin.replace("Z", "+00:00"))).total_seconds()
+            first_line = cell.source.strip().splitlines()[0][:80] if cell.source.strip() else ""
+            rows.append((seconds, index, first_line))
+    return sorted(rows, reverse=True)
+
+
+def write_timing(nb, path: Path, mode: str) -> None:
+    """Write the notebook's cell timings to build/timing/ and drop them from the notebook's metadata."""
+    rows = cell_seconds(nb)
+    folder = BUILD / "timing"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f"{path.stem} ({mode} mode): {sum(r[0] for r in rows):.0f} s in code cells, slowest first"]
+    lines += [f"{seconds:8.1f} s  cell {index:3d}  {first_line}" for seconds, index, first_line in rows]
+    (folder / f"{path.stem}.{mode}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+
+
 def execute(path: Path, quick: bool, store: bool) -> float:
     """Run one notebook in a fresh kernel; return its wall-clock minutes."""
     import nbformat
@@ -51,17 +80,19 @@ def execute(path: Path, quick: bool, store: bool) -> float:
     os.environ["QUICK"] = "1" if quick else "0"
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    client = NotebookClient(nb, timeout=3600, kernel_name="python3", record_timing=False,
+    client = NotebookClient(nb, timeout=3600, kernel_name="python3", record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}})
     for folder in ("executed", "html"):
         (BUILD / folder).mkdir(parents=True, exist_ok=True)
     try:
         client.execute()
     except Exception as exc:  # keep the outputs up to the failing cell for diagnosis; never store them
+        write_timing(nb, path, "quick" if quick else "full")
         nbformat.write(nb, BUILD / "executed" / path.name)
         raise RuntimeError(f"{describe_failure(exc)} (outputs up to the failing cell: "
                            f"build/executed/{path.name})") from exc
     minutes = (time.perf_counter() - start) / 60
+    write_timing(nb, path, "quick" if quick else "full")
     nbformat.write(nb, BUILD / "executed" / path.name)
     html, _ = HTMLExporter().from_notebook_node(nb)
     (BUILD / "html" / f"{path.stem}.html").write_text(html, encoding="utf-8")
