@@ -87,8 +87,9 @@ def _check_range(name, value, low, high):
 
 def _ink_crop(digit):
     """The digit cropped to the rows and columns holding ink."""
-    rows, cols = np.nonzero(digit >= INK)
-    return digit[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    ink = digit >= INK
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return digit[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
 def _scaled(digit, size):
@@ -100,9 +101,11 @@ def _scaled(digit, size):
     return np.clip(ndimage.zoom(crop, zoom, order=1, grid_mode=True, mode="nearest"), 0, 1)
 
 
-def _ink_box(patch, top, left):
-    rows, cols = np.nonzero(patch >= INK)
-    return np.array([left + cols.min(), top + rows.min(), left + cols.max() + 1, top + rows.max() + 1], "float32")
+def _ink_box(patch):
+    """The box (x_min, y_min, x_max, y_max) of the patch's ink, relative to its top-left corner."""
+    ink = patch >= INK
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return np.array([cols[0], rows[0], cols[-1] + 1, rows[-1] + 1], "float32")
 
 
 def _iou(box, others):
@@ -181,10 +184,11 @@ def _fill_scene(out, i, rng, images, labels, k, sizes, clutter, max_overlap):
     while len(boxes) < k:  # a digit that finds no place within 50 tries is redrawn
         index = rng.integers(len(images))
         patch = _scaled(images[index], int(rng.integers(sizes[0], sizes[1] + 1)))
+        ink_box = _ink_box(patch)
         for _ in range(50):
             top = int(rng.integers(0, canvas - patch.shape[0] + 1))
             left = int(rng.integers(0, canvas - patch.shape[1] + 1))
-            box = _ink_box(patch, top, left)
+            box = ink_box + np.array([left, top, left, top], "float32")
             if np.all(_iou(box, boxes) <= max_overlap):
                 break
         else:
@@ -197,14 +201,16 @@ def _fill_scene(out, i, rng, images, labels, k, sizes, clutter, max_overlap):
         out.classes[i, len(boxes)] = labels[index]
         boxes.append(box)
     out.boxes[i, :k], out.counts[i] = boxes, k
-    keep_out = ndimage.binary_dilation(out.instances[i] > 0, np.ones((2 * GAP + 1, 2 * GAP + 1), bool))
+    # the digits' ink grown by GAP pixels (a maximum filter over a square window is a binary dilation)
+    keep_out = ndimage.maximum_filter(out.instances[i] > 0, size=2 * GAP + 1, mode="constant", cval=0)
     for _ in range(int(rng.integers(clutter[0], clutter[1] + 1))):
         piece = _clutter_patch(rng, images, sizes)
+        drawn = piece > 0
         for _ in range(20):  # a piece that finds no place GAP pixels away from the ink in 20 tries is left out
             top = int(rng.integers(0, canvas - piece.shape[0] + 1))
             left = int(rng.integers(0, canvas - piece.shape[1] + 1))
             window = (slice(top, top + piece.shape[0]), slice(left, left + piece.shape[1]))
-            if not np.any(keep_out[window] & (piece > 0)):
+            if not np.any(keep_out[window] & drawn):
                 image[window] = np.maximum(image[window], piece)
                 break
 
