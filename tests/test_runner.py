@@ -124,3 +124,14 @@ def test_write_timing_lists_the_slowest_cells_and_strips_the_timings(build):
     assert lines[1].split() == ["12.0", "s", "cell", "2", "slow", "=", "2"]
     assert lines[2].split()[:4] == ["1.5", "s", "cell", "1"]
     assert all("execution" not in cell.metadata for cell in nb.cells)
+
+
+def test_write_timing_reports_cpu_steal_when_known(build):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    runner.write_timing(nb, Path("07_example.ipynb"), "full", steal=42.4)
+    first = (build / "build" / "timing" / "07_example.full.txt").read_text().splitlines()[0]
+    assert first.endswith("slowest first; CPU steal during the run 42 s (summed over the cores)")
+    steal = runner.cpu_steal_seconds()
+    assert steal is None or steal >= 0

@@ -59,16 +59,33 @@ def cell_seconds(nb) -> list[tuple[float, int, str]]:
     return sorted(rows, reverse=True)
 
 
-def write_timing(nb, path: Path, mode: str) -> None:
-    """Write the notebook's cell timings to build/timing/ and drop them from the notebook's metadata."""
+def cpu_steal_seconds() -> float | None:
+    """CPU seconds a virtual machine's host gave to others since boot, summed over the cores (Linux; else None)."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")  # cpu user nice system idle iowait irq softirq steal
+    except (OSError, IndexError, ValueError, AttributeError):
+        return None
+
+
+def write_timing(nb, path: Path, mode: str, steal: float | None = None) -> None:
+    """Write the notebook's cell timings to build/timing/ and drop them from the notebook's metadata.
+
+    ``steal``: CPU seconds the host took away during the run, if known (a sign that the minutes are inflated)."""
     rows = cell_seconds(nb)
     folder = BUILD / "timing"
     folder.mkdir(parents=True, exist_ok=True)
-    lines = [f"{path.stem} ({mode} mode): {sum(r[0] for r in rows):.0f} s in code cells, slowest first"]
+    stolen = "" if steal is None else f"; CPU steal during the run {steal:.0f} s (summed over the cores)"
+    lines = [f"{path.stem} ({mode} mode): {sum(r[0] for r in rows):.0f} s in code cells, slowest first{stolen}"]
     lines += [f"{seconds:8.1f} s  cell {index:3d}  {first_line}" for seconds, index, first_line in rows]
     (folder / f"{path.stem}.{mode}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
+
+
+def _since(steal_start: float | None) -> float | None:
+    steal_now = cpu_steal_seconds()
+    return None if steal_start is None or steal_now is None else steal_now - steal_start
 
 
 def execute(path: Path, quick: bool, store: bool) -> float:
@@ -79,7 +96,7 @@ def execute(path: Path, quick: bool, store: bool) -> float:
 
     os.environ["QUICK"] = "1" if quick else "0"
     nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
+    start, steal_start = time.perf_counter(), cpu_steal_seconds()
     client = NotebookClient(nb, timeout=3600, kernel_name="python3", record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}})
     for folder in ("executed", "html"):
@@ -87,12 +104,15 @@ def execute(path: Path, quick: bool, store: bool) -> float:
     try:
         client.execute()
     except Exception as exc:  # keep the outputs up to the failing cell for diagnosis; never store them
-        write_timing(nb, path, "quick" if quick else "full")
+        write_timing(nb, path, "quick" if quick else "full", _since(steal_start))
         nbformat.write(nb, BUILD / "executed" / path.name)
         raise RuntimeError(f"{describe_failure(exc)} (outputs up to the failing cell: "
                            f"build/executed/{path.name})") from exc
     minutes = (time.perf_counter() - start) / 60
-    write_timing(nb, path, "quick" if quick else "full")
+    steal = _since(steal_start)
+    if steal is not None and steal >= 30:
+        print(f"(CPU steal {steal:.0f} s: the host gave the cores to others, so the minutes are inflated)", end=" ")
+    write_timing(nb, path, "quick" if quick else "full", steal)
     nbformat.write(nb, BUILD / "executed" / path.name)
     html, _ = HTMLExporter().from_notebook_node(nb)
     (BUILD / "html" / f"{path.stem}.html").write_text(html, encoding="utf-8")
