@@ -137,4 +137,6 @@ def test_draw_boxes_and_mask_colormap():
     assert [t.get_position()[1] for t in ax.texts] == [0.5, 28.5], "labels above the boxes (pixel edges at -0.5)"
     draw_boxes(ax, [[1, 2, 10, 20]], [4], text_below=True)
     assert ax.texts[-1].get_position()[1] == 20.5 and ax.texts[-1].get_va() == "top", "label below the box"
+    draw_boxes(ax, [[30, 10, 50, 40], [31, 12, 49, 40], [5, 12, 20, 40]], [2, 8, 1], text_below=True)
+    assert [t.get_position()[1] for t in ax.texts[-3:]] == [40.5, 44.5, 40.5], "the second label moves a line down"
     plt.close(fig)
