@@ -111,13 +111,26 @@ def _dict_of_numbers(value, name, keys):
 
 
 @exercise(4, "Dice and IoU")
-def ex4(dice_per_class, iou_per_class, which_true):
+def ex4(dice_per_class, iou_per_class, which_true, predicted=None, true=None):
     classes = range(1, 11)
     dices = _dict_of_numbers(dice_per_class, "dice_per_class", classes)
     ious = _dict_of_numbers(iou_per_class, "iou_per_class", classes)
     require(all(0 <= v <= 1 for v in (*dices.values(), *ious.values())), "Dice and IoU lie between 0 and 1")
     require(quick_mode() or max(ious.values()) > 0, "every IoU is 0: are you comparing the U-Net's classes with the "
             "true mask?")
+    if predicted is not None and true is not None:  # the masks the scores should come from
+        predicted, true = as_array(predicted, "predicted"), as_array(true, "true")
+        require(predicted.shape == true.shape, f"predicted {predicted.shape} and true {true.shape} masks should "
+                "have the same shape")
+        for c in classes:
+            p, t = predicted == c, true == c
+            both, either = np.sum(p & t), np.sum(p | t)
+            right_iou = both / either if either else 0.0
+            require(abs(ious[c] - right_iou) < 1e-3, f"class {c}: your IoU is {ious[c]:.4f}, but the masks give "
+                    f"{right_iou:.4f}: IoU is |P and T| / |P or T| over the pixels of class {c}")
+            right_dice = 2 * both / max(1, np.sum(p) + np.sum(t))
+            require(abs(dices[c] - right_dice) < 1e-3, f"class {c}: your Dice is {dices[c]:.4f}, but the masks "
+                    f"give {right_dice:.4f}: Dice is 2 |P and T| / (|P| + |T|)")
     for c in classes:
         expected = 2 * ious[c] / (1 + ious[c])
         require(abs(dices[c] - expected) < 1e-3, f"class {c}: Dice {dices[c]:.4f} but IoU {ious[c]:.4f} gives "
@@ -156,6 +169,17 @@ def _iou_xywh_wrong(a, b):
 
 _IOU10 = {c: 0.5 + c / 40 for c in range(1, 11)}
 _DICE10 = {c: 2 * v / (1 + v) for c, v in _IOU10.items()}
+_MASKS = np.random.default_rng(0).integers(0, 11, size=(2, 4, 16, 16))  # predicted, true
+
+
+def _mask_scores(iou_of):
+    p_all, t_all = _MASKS
+    ious = {c: iou_of(p_all == c, t_all == c) for c in range(1, 11)}
+    return {c: 2 * v / (1 + v) for c, v in ious.items()}, ious
+
+
+_MASK_DICE, _MASK_IOU = _mask_scores(lambda p, t: np.sum(p & t) / np.sum(p | t))
+_WRONG_DICE, _WRONG_IOU = _mask_scores(lambda p, t: np.sum(p & t) / np.sum(t))  # intersection over the true area
 _P = np.cumsum(_RANKED) / np.arange(1, 9)
 _R = np.cumsum(_RANKED) / 5
 EXAMPLES = [
@@ -166,6 +190,8 @@ EXAMPLES = [
     example(ex3, right=[_P, _R, _all_point_ap(_RANKED, 5), _all_point_ap([False, *_RANKED[:-1]], 5)],
             wrong=[_R, _P, 0.7, 0.5], hint="swapped"),
     example(ex4, right=[_DICE10, _IOU10, "a"], wrong=[_IOU10, _IOU10, "a"], hint="2 IoU / (1 + IoU)"),
+    example(ex4, right=[_MASK_DICE, _MASK_IOU, "a", *_MASKS], wrong=[_WRONG_DICE, _WRONG_IOU, "a", *_MASKS],
+            hint="the masks give"),
     example(ex5, right=[0.8, 0.9, "a"], wrong=[0.8, 0.9, "b"], hint="true masks"),
     example(ex5, right=[0.8, 0.9, "a"], wrong=[0.9, 0.8, "a"], hint="swapped"),
 ]
