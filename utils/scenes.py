@@ -85,16 +85,10 @@ def _check_range(name, value, low, high):
     return a, b
 
 
-def _ink_crop(digit):
-    """The digit cropped to the rows and columns holding ink."""
-    ink = digit >= INK
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    return digit[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-
-
 def _scaled(digit, size):
     """The ink crop of ``digit`` resized (bilinear) so its longer side is ``size`` pixels, keeping its shape."""
-    crop = _ink_crop(digit)
+    x_min, y_min, x_max, y_max = _ink_box(digit).astype(int)
+    crop = digit[y_min:y_max, x_min:x_max]  # the rows and columns holding ink
     scale = size / max(crop.shape)
     shape = [max(2, round(side * scale)) for side in crop.shape]
     zoom = (shape[0] / crop.shape[0], shape[1] / crop.shape[1])
