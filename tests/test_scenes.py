@@ -134,7 +134,8 @@ def test_draw_boxes_and_mask_colormap():
     ax.imshow(np.zeros((64, 64)))
     draw_boxes(ax, [[1, 2, 10, 20], [30, 30, 40, 50]], [3, 7], scores=[0.9, 0.5])
     assert len(ax.patches) == 2 and [t.get_text() for t in ax.texts] == ["3 0.90", "7 0.50"]
-    assert [t.get_position()[1] for t in ax.texts] == [0.5, 28.5], "labels above the boxes (pixel edges at -0.5)"
+    assert [t.get_position()[1] for t in ax.texts] == [2.5, 28.5], "pixel edges at -0.5: first label inside its box"
+    assert [t.get_va() for t in ax.texts] == ["top", "bottom"], "no room above the first box; the second has room"
     draw_boxes(ax, [[1, 2, 10, 20]], [4], text_below=True)
     assert ax.texts[-1].get_position()[1] == 20.5 and ax.texts[-1].get_va() == "top", "label below the box"
     draw_boxes(ax, [[30, 10, 50, 40], [31, 12, 49, 40], [5, 12, 20, 40]], [2, 8, 1], text_below=True)

@@ -212,20 +212,22 @@ def _fill_scene(out, i, rng, images, labels, k, sizes, clutter, max_overlap):
 def draw_boxes(ax, boxes, labels, color="lime", scores=None, linestyle="-", text_below=False):
     """Draw boxes (x_min, y_min, x_max, y_max in pixels) on an ``imshow`` axis, with labels (and scores).
 
-    Labels go above each box, or below it with ``text_below=True`` (to keep two sets of boxes readable); a label
-    that would cover an earlier one of the same call moves a line further away from its box."""
+    Labels go above each box (inside its top edge when the box touches the top of the image, so the label stays
+    visible), or below it with ``text_below=True`` (to keep two sets of boxes readable); a label that would cover an
+    earlier one of the same call moves a line further away from its box."""
     from matplotlib.patches import Rectangle
 
-    placed, line = [], 4.0 if text_below else -4.0  # a line of 8-point text, in pixels of a 64-pixel scene
+    placed, height = [], 4.0  # a line of 8-point text, in pixels of a 64-pixel scene
     for j, (box, label) in enumerate(zip(np.asarray(boxes, float), labels, strict=True)):
         x0, y0, x1, y1 = box - 0.5  # imshow puts pixel centres on whole numbers
         ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, color=color, lw=1.5, ls=linestyle))
         text = f"{label}" if scores is None else f"{label} {scores[j]:.2f}"
-        y = y1 + 1 if text_below else y0 - 1
-        while any(abs(x0 - px) < 10 and abs(y - py) < abs(line) for px, py in placed):
+        downwards = text_below or y0 - 1 < height  # below the box, or inside its top edge: no room above it
+        y, line = (y1 + 1 if text_below else y0 + 1, height) if downwards else (y0 - 1, -height)
+        while any(abs(x0 - px) < 10 and abs(y - py) < height for px, py in placed):
             y += line
         placed.append((x0, y))
-        ax.text(x0, y, text, color=color, fontsize=8, va="top" if text_below else "bottom",
+        ax.text(x0, y, text, color=color, fontsize=8, va="top" if downwards else "bottom",
                 bbox=dict(facecolor="black", alpha=0.6, pad=0.5, lw=0))
 
 
